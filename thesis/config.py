@@ -1,0 +1,277 @@
+"""The two configuration files: `thesis.yaml` (the thesis) and `profiles/*.yaml` (a format).
+
+Both are declared here once, typed, with a default and a one-line doc per option.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .diagnostics import Reporter, UserError
+from .schema import build_config, deep_merge, length_check, load_yaml, option, parse_yaml, read_text
+
+LANGUAGES = ("kk", "ru", "en")
+PLACEHOLDER = re.compile(r"^\s*TODO\b")
+
+
+def _language(value: str) -> str | None:
+    return None if value in LANGUAGES else f"must be one of {', '.join(LANGUAGES)}, not {value!r}"
+
+
+def _year(value: int) -> str | None:
+    return None if 1900 <= value <= 2100 else f"{value} is not a plausible year"
+
+
+# ================================================================ thesis.yaml
+
+@dataclass(kw_only=True)
+class Supervisor:
+    name: str = option(doc="Full name, as printed on the title page")
+    degree: str = option("", doc="Academic degree, e.g. 'т.ғ.к.' / 'к.и.н.'")
+    title: str = option("", doc="Position, e.g. 'доцент'")
+
+
+@dataclass(kw_only=True)
+class Specialty:
+    code: str = option("", doc="Specialty code, e.g. '5B020200'")
+    name: str = option(doc="Specialty name")
+
+
+@dataclass(kw_only=True)
+class ThesisConfig:
+    """`thesis.yaml`: what the title page says, what the thesis consists of, which format."""
+
+    title: str = option(doc="Title of the thesis")
+    language: str = option(doc="Language of the thesis: kk, ru or en", check=_language)
+    author: str = option(doc="The author's full name")
+    year: int = option(doc="Year of the defence", check=_year)
+    work_type: str = option("", doc="Kind of work for the title page (the profile's label if empty)")
+    supervisor: Supervisor | None = option(None, doc="Scientific supervisor")
+    ministry: str = option("", doc="Ministry line at the top of the title page")
+    university: str = option("", doc="University name")
+    faculty: str = option("", doc="Faculty")
+    department: str = option("", doc="Department (кафедра)")
+    head_of_department: str = option("", doc="Head of department for the admission block")
+    specialty: Specialty | None = option(None, doc="Specialty code and name")
+    city: str = option("", doc="City printed at the foot of the title page")
+    profile: str = option("kz-diploma", doc="Format profile: a name in profiles/ or a path")
+    chapters: list[str] = option([], doc="Chapter files in order; empty: content/*.md by numeric prefix")
+    bibliography: list[str] = option([], doc="BibTeX files")
+    nocite: list[str] = option([], doc="Keys listed in the source list although never cited ('*' for all)")
+
+    def placeholders(self) -> list[str]:
+        """Keys whose value is still a `TODO` placeholder."""
+        found = []
+        for key, value in _flatten(self):
+            if isinstance(value, str) and PLACEHOLDER.match(value):
+                found.append(key)
+        return found
+
+
+def _flatten(obj, prefix=""):
+    for name, value in vars(obj).items():
+        if hasattr(value, "__dataclass_fields__"):
+            yield from _flatten(value, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", value
+
+
+# ================================================================ profiles
+
+@dataclass(kw_only=True)
+class Margins:
+    left: str = option(doc="Left margin", check=length_check)
+    right: str = option(doc="Right margin", check=length_check)
+    top: str = option(doc="Top margin", check=length_check)
+    bottom: str = option(doc="Bottom margin", check=length_check)
+
+
+@dataclass(kw_only=True)
+class Page:
+    size: Literal["a4", "a5", "us-letter"] = option("a4", doc="Paper size")
+    margins: Margins = option(doc="Page margins")
+
+
+@dataclass(kw_only=True)
+class Fonts:
+    body: list[str] = option(doc="Preferred body fonts, first installed wins")
+    fallback: list[str] = option(doc="Fonts used (with a warning) when no preferred one is installed")
+
+
+@dataclass(kw_only=True)
+class Sizes:
+    body: str = option("14pt", doc="Body text size", check=length_check)
+    footnote: str = option("12pt", doc="Footnote text size", check=length_check)
+    caption: str = option("14pt", doc="Figure and table caption size", check=length_check)
+    title_page: str = option("14pt", doc="Title page text size", check=length_check)
+
+
+@dataclass(kw_only=True)
+class Text:
+    line_spacing: float = option(1.0, doc="Line spacing: 1.0 single, 1.5 one and a half")
+    first_line_indent: str = option("1.25cm", doc="Paragraph first-line indent", check=length_check)
+    alignment: Literal["justify", "left"] = option("justify", doc="Body text alignment")
+    paragraph_spacing: str = option("0pt", doc="Extra space between paragraphs", check=length_check)
+    hyphenate: dict[str, bool] = option({"kk": False, "ru": True, "en": True},
+                                        doc="Hyphenate body text, per thesis language")
+
+
+@dataclass(kw_only=True)
+class HeadingRule:
+    numbering: str = option("", doc="Number pattern: '{1}' chapter, '{1}.{2}' section; '' unnumbered")
+    case: Literal["as-is", "upper"] = option("as-is", doc="Letter case of the heading text")
+    align: Literal["left", "center", "indent"] = option("indent", doc="Alignment; 'indent' starts at the paragraph indent")
+    bold: bool = option(True, doc="Bold heading")
+    size: str = option("14pt", doc="Heading size", check=length_check)
+    page_break: bool = option(False, doc="Start on a new page")
+    space_before: str = option("12pt", doc="Space above", check=length_check)
+    space_after: str = option("12pt", doc="Space below", check=length_check)
+
+
+@dataclass(kw_only=True)
+class Headings:
+    chapter: HeadingRule = option(doc="Level 1: chapters")
+    section: HeadingRule = option(doc="Level 2: sections")
+    subsection: HeadingRule = option(doc="Level 3: subsections")
+    structural: HeadingRule = option(doc="Introduction, conclusion, references, appendices")
+    chapter_word: dict[str, str] = option({}, doc="Optional chapter word per language, '{n} тарау' / 'Глава {n}'")
+
+
+@dataclass(kw_only=True)
+class Labels:
+    contents: str = option(doc="Contents title")
+    introduction: str = option(doc="Introduction")
+    conclusion: str = option(doc="Conclusion")
+    references: str = option(doc="Source list title")
+    abbreviations: str = option(doc="Abbreviations list title")
+    appendix: str = option(doc="Appendix word")
+    figure: str = option(doc="Figure caption word")
+    table: str = option(doc="Table caption word")
+    table_continued: str = option(doc="Heading of a continued table")
+    groups: dict[str, str] = option(doc="Source list group headings by group id")
+    aliases: dict[str, list[str]] = option({}, doc="Other headings recognised as a structural element")
+    title_page: dict[str, str] = option({}, doc="Fixed words of the title page")
+
+
+@dataclass(kw_only=True)
+class Footnotes:
+    rule_length: str = option("50mm", doc="Length of the rule above the notes", check=length_check)
+    numbering: Literal["continuous", "per-page", "per-chapter"] = option("continuous", doc="Footnote numbering")
+    line_spacing: float = option(1.0, doc="Line spacing inside notes")
+
+
+@dataclass(kw_only=True)
+class PageNumbers:
+    position: Literal["bottom-center", "bottom-right", "top-center", "top-right"] = option(
+        "bottom-center", doc="Where the page number goes")
+    first_printed: int = option(2, doc="First page that shows its number (the title page is 1)")
+
+
+@dataclass(kw_only=True)
+class Contents:
+    depth: int = option(2, doc="Heading levels listed in the contents")
+
+
+@dataclass(kw_only=True)
+class SourceList:
+    order: Literal["grouped", "citation"] = option("grouped", doc="Grouped and alphabetical, or one list in order of first citation")
+    groups: list[str] = option(["documents", "periodicals", "literature", "websites"], doc="Group ids in order")
+    numbering: Literal["restart", "continuous"] = option("restart", doc="Entry numbers restart in each group or run on")
+    repeat_terms: Literal["source", "thesis"] = option("source", doc="Language of ibid/op. cit. words: the cited source's or the thesis'")
+
+
+@dataclass(kw_only=True)
+class Captions:
+    numbering: Literal["continuous", "chapter"] = option("continuous", doc="Figure/table numbers: 1, 2… or 1.1, 1.2…")
+
+
+@dataclass(kw_only=True)
+class Profile:
+    """A university format, as data (`profiles/<name>.yaml`)."""
+
+    name: str = option(doc="Profile id")
+    description: str = option("", doc="What this format is")
+    page: Page = option(doc="Paper and margins")
+    fonts: Fonts = option(doc="Font preference lists")
+    sizes: Sizes = option(doc="Type sizes")
+    text: Text = option(doc="Body text")
+    headings: Headings = option(doc="Heading rules")
+    labels: dict[str, Labels] = option(doc="Labels per language (kk, ru, en)")
+    footnotes: Footnotes = option(doc="Footnotes")
+    page_numbers: PageNumbers = option(doc="Page numbers")
+    contents: Contents = option(doc="Table of contents")
+    source_list: SourceList = option(doc="The source list")
+    captions: Captions = option(doc="Figure and table captions")
+    title_page: str = option("kz-diploma", doc="Title page template: templates/*/title-<name>.*")
+    raw_blocks: bool = option(False, doc="Allow raw Typst/OpenXML blocks in chapters")
+
+
+# ================================================================ loading
+
+@dataclass
+class Project:
+    """Where a thesis lives, and its two configurations."""
+
+    root: Path
+    thesis: ThesisConfig
+    profile: Profile
+    thesis_path: Path
+    profile_path: Path
+    tool_root: Path = field(default=Path(__file__).resolve().parent.parent)
+
+    @property
+    def labels(self) -> Labels:
+        return self.profile.labels[self.thesis.language]
+
+
+def find_profile(name: str, root: Path) -> Path:
+    """The profile file for a name (project's `profiles/` first, then the tool's)."""
+    candidates = [root / name] if name.endswith((".yaml", ".yml")) else []
+    tool = Path(__file__).resolve().parent.parent
+    candidates += [root / "profiles" / f"{name}.yaml", tool / "profiles" / f"{name}.yaml"]
+    for path in candidates:
+        if path.is_file():
+            return path
+    known = sorted({p.stem for d in (root / "profiles", tool / "profiles") if d.is_dir()
+                    for p in d.glob("*.yaml")})
+    raise UserError(f"unknown profile {name!r} (known: {', '.join(known) or 'none'})",
+                    code="config.profile")
+
+
+def load_profile(path: Path, reporter: Reporter) -> Profile:
+    """A validated profile; `extends: other` merges this file over another profile."""
+    data, lines = parse_yaml(read_text(path), path)
+    if isinstance(data, dict) and "extends" in data:
+        base = find_profile(str(data.pop("extends")), path.parent.parent)
+        base_data, _ = parse_yaml(read_text(base), base)
+        data = deep_merge(base_data, data)
+    return build_config(Profile, data, path, lines, reporter)
+
+
+def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> Project:
+    """The thesis and its profile, validated; `profile` overrides thesis.yaml's choice."""
+    thesis_path = root / "thesis.yaml"
+    if not thesis_path.is_file():
+        raise UserError("no thesis.yaml here (is this a thesis project?)", thesis_path,
+                        code="config.missing")
+    thesis = load_yaml(thesis_path, ThesisConfig, reporter)
+    profile_path = find_profile(profile or thesis.profile, root)
+    prof = load_profile(profile_path, reporter)
+    missing = [lang for lang in LANGUAGES if lang not in prof.labels]
+    if thesis.language not in prof.labels:
+        raise UserError(f"profile {prof.name!r} has no labels for language {thesis.language!r}",
+                        profile_path, code="config.invalid")
+    for lang in missing:
+        reporter.warn(f"profile has no labels for {lang!r}", profile_path, code="config.labels")
+    for key in thesis.placeholders():
+        reporter.warn(f"{key} is a placeholder: fill it in before submitting", thesis_path,
+                      _line_of_key(thesis_path, key), code="thesis.placeholder")
+    return Project(root, thesis, prof, thesis_path, profile_path)
+
+
+def _line_of_key(path: Path, dotted: str) -> int | None:
+    _, lines = parse_yaml(read_text(path), path)
+    return lines.get(tuple(dotted.split(".")))

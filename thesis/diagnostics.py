@@ -1,0 +1,107 @@
+"""Diagnostics: every message says where (`path:line: level: message [code]`).
+
+A `UserError` is something the author can fix; it prints one line and the build
+exits 1. Anything else is a bug and shows its traceback only with `--debug`.
+Warnings are collected by a `Reporter`, counted, and turned into a failure by
+`--strict` once the build has finished.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about the author's sources."""
+
+    level: str  # "error" | "warning" | "note"
+    message: str
+    path: str | None = None
+    line: int | None = None
+    code: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        code = f" [{self.code}]" if self.code else ""
+        return f"{where}{self.level}: {self.message}{code}"
+
+    def github(self) -> str:
+        """The same finding as a GitHub Actions workflow command (an annotation)."""
+        kind = "error" if self.level == "error" else "warning"
+        props = []
+        if self.path:
+            props.append(f"file={self.path}")
+            if self.line:
+                props.append(f"line={self.line}")
+        head = f"::{kind} {','.join(props)}" if props else f"::{kind}"
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"{head}::{msg}"
+
+
+class UserError(Exception):
+    """A problem in the author's input: reported as one line, exit code 1."""
+
+    def __init__(self, message: str, path: str | Path | None = None,
+                 line: int | None = None, code: str | None = None,
+                 diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostic = Diagnostic("error", message, _rel(path), line, code)
+        # Further errors found in the same pass (e.g. all bad keys of thesis.yaml).
+        self.diagnostics = diagnostics or [self.diagnostic]
+
+
+def _rel(path: str | Path | None) -> str | None:
+    """A path as the author sees it: relative to the working directory if possible."""
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+@dataclass
+class Reporter:
+    """Collects warnings and notes; prints them as they come (unless quiet)."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+    quiet: bool = False
+    format: str = "text"  # "text" | "github"
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def emit(self, diag: Diagnostic) -> None:
+        self.diagnostics.append(diag)
+        if diag.level == "error" or not self.quiet:
+            self.stream.write(self.render(diag) + "\n")
+
+    def render(self, diag: Diagnostic) -> str:
+        return diag.github() if self.format == "github" else str(diag)
+
+    def warn(self, message: str, path: str | Path | None = None,
+             line: int | None = None, code: str | None = None) -> None:
+        self.emit(Diagnostic("warning", message, _rel(path), line, code))
+
+    def error(self, message: str, path: str | Path | None = None,
+              line: int | None = None, code: str | None = None) -> None:
+        self.emit(Diagnostic("error", message, _rel(path), line, code))
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "warning"]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]
+
+
+def line_of(text: str, needle: str, start: int = 0) -> int | None:
+    """The 1-based line on which `needle` first occurs in `text`, or None."""
+    at = text.find(needle, start)
+    return None if at < 0 else text.count("\n", 0, at) + 1
