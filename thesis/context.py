@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,3 +23,16 @@ class BuildContext:
     @property
     def language(self) -> str:
         return self.project.thesis.language
+
+    def locate(self, needle: "str | re.Pattern") -> tuple[str, int] | None:
+        """The first chapter file and line where `needle` (text or regex) occurs."""
+        from .diagnostics import _rel
+        for chapter in self.sources:
+            if isinstance(needle, str):
+                at = chapter.text.find(needle)
+            else:
+                match = needle.search(chapter.text)
+                at = match.start() if match else -1
+            if at >= 0:
+                return _rel(chapter.path), chapter.text.count("\n", 0, at) + 1
+        return None

@@ -1,0 +1,242 @@
+"""The author's BibLaTeX files: loaded with bibtexparser 2.x, checked, and checked against the citations.
+
+Pandoc reads the same `.bib` files itself for citeproc; this module only knows what
+the project needs on top: where each entry is (file and line, for diagnostics), its
+source-list group and its language (which words its footnotes use).
+
+Every finding says where, as `bibliography/x.bib:LINE: level: message [code]`.
+Warnings go to the reporter; errors are collected over all files and raised as one
+`UserError` carrying all of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+
+from .diagnostics import Diagnostic, Reporter, UserError, _rel
+from .schema import read_text
+
+# biblatex `langid` → the project's language codes (kk, ru, en).
+LANGIDS = {"russian": "ru", "kazakh": "kk", "english": "en", "american": "en", "british": "en",
+           "ru": "ru", "kk": "kk", "en": "en"}
+
+# Fields an entry cannot do without, by biblatex type ("a|b": one of them).
+REQUIRED = {
+    "book": ["author|editor", "title", "date|year"],
+    "collection": ["title", "date|year"],
+    "incollection": ["title", "booktitle", "date|year"],
+    "inbook": ["title", "booktitle", "date|year"],
+    "inproceedings": ["title", "booktitle", "date|year"],
+    "article": ["title", "journaltitle|journal", "date|year"],
+    "thesis": ["author", "title", "date|year"],
+    "phdthesis": ["author", "title", "date|year"],
+    "mastersthesis": ["author", "title", "date|year"],
+    "legislation": ["title", "date|year"],
+    "legal": ["title", "date|year"],
+    "online": ["title", "url"],
+}
+# Fields the GOST description shows: missing in a cited entry, a warning.
+DESCRIBED = {
+    "book": ["location", "publisher"],
+    "collection": ["editor", "location", "publisher"],
+    "incollection": ["location", "pages"],
+    "inbook": ["location", "pages"],
+    "inproceedings": ["location", "pages"],
+    "article": ["pages"],
+    "thesis": ["type", "location"],
+    "phdthesis": ["type", "location"],
+    "mastersthesis": ["type", "location"],
+    "online": ["urldate"],
+}
+# The source-list group of an entry that names none.
+DEFAULT_GROUP = {"legislation": "documents", "legal": "documents", "article": "periodicals",
+                 "periodical": "periodicals", "online": "websites"}
+FIRST_YEAR = 1450  # printing; anything earlier in a thesis' sources is a typo
+
+
+@dataclass
+class Entry:
+    """One source: its key, biblatex type, raw fields, and where it is written."""
+
+    key: str
+    type: str
+    fields: dict[str, str]
+    path: Path
+    line: int
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def group(self) -> str:
+        """The source-list group: the `group` field, else one implied by the type."""
+        return self.fields.get("group", "").strip() or DEFAULT_GROUP.get(self.type, "literature")
+
+    @property
+    def langid(self) -> str:
+        """The biblatex `langid` as written (lower case), '' if none."""
+        return self.fields.get("langid", "").strip().lower()
+
+    @property
+    def language(self) -> str | None:
+        """The entry's language as kk, ru or en (None: unknown or not given)."""
+        return LANGIDS.get(self.langid)
+
+    def line_of(self, name: str) -> int:
+        """The line of a field, or of the entry when the field is absent."""
+        return self.field_lines.get(name, self.line)
+
+
+@dataclass
+class Bibliography:
+    """All entries of all files, by key."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def language_of(self, key: str, default: str) -> str:
+        """The language of a source (kk, ru, en), `default` when it has none."""
+        entry = self.entries.get(key)
+        return (entry.language if entry else None) or default
+
+
+# ---------------------------------------------------------------- loading
+
+def load_bibliography(paths: list[Path], reporter: Reporter,
+                      groups: list[str] | None = None) -> Bibliography:
+    """Every entry of `paths`, checked; all errors at once as one UserError.
+
+    `groups` are the profile's source-list group ids; when given, an entry naming
+    another group is an error.
+    """
+    bib = Bibliography()
+    errors: list[Diagnostic] = []
+    for path in paths:
+        try:
+            text = read_text(path)
+        except UserError as exc:
+            errors.extend(exc.diagnostics)
+            continue
+        for entry in _parse(text, path, errors):
+            _add(bib, entry, errors)
+    for entry in bib.entries.values():
+        errors.extend(_check_entry(entry, groups))
+    for diag in [d for d in errors if d.level == "warning"]:
+        reporter.emit(diag)
+    errors = [d for d in errors if d.level == "error"]
+    if errors:
+        first = errors[0]
+        raise UserError(first.message, first.path, first.line, first.code, errors)
+    return bib
+
+
+def _parse(text: str, path: Path, errors: list[Diagnostic]) -> list[Entry]:
+    """The entries of one file; its syntax errors and in-file duplicates appended to `errors`."""
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            errors.append(_error(path, line, f"duplicate key {block.key!r}", "bib.duplicate"))
+        elif isinstance(block, ParsingFailedBlock):
+            errors.append(_error(path, line, f"syntax error: {_reason(block)}", "bib.syntax"))
+    entries = []
+    for raw in library.entries:
+        fields = {f.key.lower(): str(f.value).strip() for f in raw.fields}
+        lines = {f.key.lower(): f.start_line + 1 for f in raw.fields}
+        entries.append(Entry(raw.key, raw.entry_type.lower(), fields, path, raw.start_line + 1, lines))
+    return entries
+
+
+def _reason(block: ParsingFailedBlock) -> str:
+    """bibtexparser's reason for a failed block, without its own line references."""
+    message = str(getattr(block, "error", "") or "cannot parse this entry")
+    message = message.splitlines()[-1].strip() if message.strip() else "cannot parse this entry"
+    return message.rstrip(".") or "cannot parse this entry"
+
+
+def _add(bib: Bibliography, entry: Entry, errors: list[Diagnostic]) -> None:
+    """`entry` added, unless its key is taken (an error naming the first one)."""
+    first = bib.entries.get(entry.key)
+    if first is None:
+        bib.entries[entry.key] = entry
+        return
+    errors.append(_error(entry.path, entry.line,
+                         f"duplicate key {entry.key!r} (first defined at {_rel(first.path)}:{first.line})",
+                         "bib.duplicate"))
+
+
+def _check_entry(entry: Entry, groups: list[str] | None) -> list[Diagnostic]:
+    """The problems of one entry in itself: missing fields, group, year, language."""
+    found = []
+    for need in REQUIRED.get(entry.type, ["title"]):
+        if not any(entry.fields.get(name) for name in need.split("|")):
+            names = " or ".join(f"'{n}'" for n in need.split("|"))
+            found.append(_error(entry.path, entry.line,
+                                f"@{entry.type}{{{entry.key}}} needs {names}", "bib.missing-field"))
+    if groups is not None and entry.group not in groups:
+        found.append(_error(entry.path, entry.line_of("group"),
+                            f"unknown group {entry.group!r} in {entry.key!r} (known: {', '.join(groups)})",
+                            "bib.group"))
+    found += _check_year(entry)
+    if entry.langid and entry.language is None:
+        found.append(Diagnostic("warning", f"langid {entry.langid!r} of {entry.key!r} is not "
+                                f"one of {', '.join(sorted(set(LANGIDS) - {'ru', 'kk', 'en'}))}",
+                                _rel(entry.path), entry.line_of("langid"), "bib.langid"))
+    return found
+
+
+_YEAR = re.compile(r"^\s*(-?\d{1,5})")
+
+
+def _check_year(entry: Entry) -> list[Diagnostic]:
+    """An error if the year of `date`/`year` is not a year a source can have."""
+    name = "date" if "date" in entry.fields else "year"
+    value = entry.fields.get(name)
+    if not value:
+        return []
+    match = _YEAR.match(value)
+    last = datetime.date.today().year + 1
+    if match and FIRST_YEAR <= int(match.group(1)) <= last:
+        return []
+    return [_error(entry.path, entry.line_of(name),
+                   f"impossible {name} {value!r} in {entry.key!r} (expected a year {FIRST_YEAR}–{last})",
+                   "bib.year")]
+
+
+def _error(path: Path, line: int, message: str, code: str) -> Diagnostic:
+    return Diagnostic("error", message, _rel(path), line, code)
+
+
+# ---------------------------------------------------------------- citations
+
+def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, int | None]]],
+                    nocite: list[str], reporter: Reporter) -> None:
+    """Cited keys against the bibliography: undefined keys raised, unused or thin entries warned.
+
+    `cited` maps each cited key to where it is cited (chapter file, line).
+    """
+    keep_all = "*" in nocite
+    for key, entry in bib.entries.items():
+        if key not in cited and not keep_all and key not in nocite:
+            reporter.warn(f"{key!r} is never cited (cite it, or list it in thesis.yaml 'nocite')",
+                          entry.path, entry.line, "cite.unused")
+    for key in cited:
+        entry = bib.entries.get(key)
+        missing = [f for f in DESCRIBED.get(entry.type, [])
+                   if not entry.fields.get(f)] if entry else []
+        if missing:
+            reporter.warn(f"{key!r} has no {', '.join(missing)}: its reference will be incomplete",
+                          entry.path, entry.line, "bib.incomplete")
+    errors = [Diagnostic("error", f"unknown citation key {key!r}", _rel(path), line, "cite.undefined")
+              for key, places in cited.items() if key not in bib.entries
+              for path, line in places[:1]]
+    for key in nocite:
+        if key != "*" and key not in bib.entries:
+            errors.append(Diagnostic("error", f"nocite key {key!r} is not in the bibliography",
+                                     None, None, "cite.undefined"))
+    if errors:
+        first = errors[0]
+        raise UserError(first.message, first.path, first.line, first.code, errors)

@@ -1,0 +1,175 @@
+"""The pipeline: load → read → parse once → transform → write (PDF ∥ DOCX) → check → save.
+
+Everything is gathered in memory first; files are written last, atomically, so a
+failed build leaves the previous PDF and DOCX untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import pandoc
+from .config import load_project
+from .context import BuildContext
+from .diagnostics import Reporter, UserError
+from .fonts import FontChoice, choose_font
+from .outputs import build_lock, write_atomic
+from .sources import check_metadata_blocks, project_file, read_chapters
+from .transforms import TRANSFORMS, check_citations
+from .writers.docx import write_docx
+from .writers.pdf import body_ast, compile_pdf, typst_source
+
+TARGETS = ("pdf", "docx")
+DEFAULT_EPOCH = 1420070400  # 2015-01-01: used when neither SOURCE_DATE_EPOCH nor git gives one
+
+
+@dataclass
+class Options:
+    """How to build (the CLI's options)."""
+
+    targets: tuple[str, ...] = TARGETS
+    profile: str | None = None
+    out: Path | None = None
+    strict: bool = False
+    ignore_system_fonts: bool = False
+    keep_typst: bool = False
+
+
+@dataclass
+class BuildResult:
+    """What a build made and how long each stage took."""
+
+    outputs: dict[str, Path] = field(default_factory=dict)
+    pages: int | None = None
+    font: FontChoice | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: int = 0
+    typst: str | None = None
+    ast: dict | None = None
+
+
+class Stopwatch:
+    """Wall time per named stage."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) -> tuple[BuildContext, dict]:
+    """The thesis parsed once and transformed: the AST both writers start from."""
+    with clock.stage("load"):
+        project = load_project(root, reporter, options.profile)
+        ctx = BuildContext(project, reporter)
+        ctx.sources = read_chapters(project)
+        for chapter in ctx.sources:
+            check_metadata_blocks(chapter, reporter)
+        bib_paths = [project_file(project, b, "bibliography file") for b in project.thesis.bibliography]
+        ctx.bibliography = load_bibliography(bib_paths, ctx)
+    with clock.stage("parse"):
+        doc, missing = pandoc.parse([c.path for c in ctx.sources], root, bib_paths, csl_path(ctx),
+                                    ctx.language, project.thesis.nocite, reporter)
+    with clock.stage("transform"):
+        check_citations(doc, ctx, missing)
+        for transform in TRANSFORMS:
+            transform(doc, ctx)
+    return ctx, doc
+
+
+def load_bibliography(paths: list[Path], ctx: BuildContext):
+    """The validated bibliography (None when the thesis has none)."""
+    if not paths:
+        return None
+    from .bibliography import load_bibliography as load
+    return load(paths, ctx.reporter)
+
+
+def csl_path(ctx: BuildContext) -> Path | None:
+    """The citation style: the project's own `styles/` first, then the tool's."""
+    for base in (ctx.project.root, ctx.project.tool_root):
+        path = base / "styles" / "gost-r-7.0.5-note.csl"
+        if path.is_file():
+            return path
+    return None
+
+
+def source_date_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH, else the last commit's time, else a fixed date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is not None:
+        if not value.strip().isdigit():
+            raise UserError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
+                            code="env.source-date-epoch")
+        return int(value)
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return DEFAULT_EPOCH
+
+
+def render_pdf(doc: dict, ctx: BuildContext, font: FontChoice, epoch: int, options: Options,
+               clock: Stopwatch) -> tuple[bytes, int, str]:
+    """PDF bytes, page count and the Typst source."""
+    with clock.stage("pdf: pandoc→typst"):
+        body = pandoc.write(body_ast(doc), "typst", ctx.project.root).decode()
+        source = typst_source(ctx, body)
+    with clock.stage("pdf: typst"):
+        result = compile_pdf(ctx, source, font, epoch, options.ignore_system_fonts)
+    for warning in result.warnings:
+        ctx.reporter.warn(f"typst: {warning}", code="typst.warning")
+    return result.pdf, result.pages, source
+
+
+def render_docx(doc: dict, ctx: BuildContext, cache: Path, clock: Stopwatch) -> bytes:
+    """DOCX bytes."""
+    with clock.stage("docx"):
+        return write_docx(doc, ctx, cache)
+
+
+def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
+    """Build the requested outputs of the thesis at `root`."""
+    clock = Stopwatch()
+    root = root.resolve()
+    out_dir = (options.out or root / "build").resolve()
+    epoch = source_date_epoch(root)
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps the DOCX with it
+    ctx, doc = prepare(root, options, reporter, clock)
+    font = choose_font(ctx.project.profile, reporter, options.ignore_system_fonts)
+    artefacts: dict[str, bytes] = {}
+    result = BuildResult(font=font, ast=doc)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdf_job = pool.submit(render_pdf, doc, ctx, font, epoch, options, clock) if "pdf" in options.targets else None
+        docx_job = pool.submit(render_docx, doc, ctx, out_dir / ".cache", clock) if "docx" in options.targets else None
+        if pdf_job:
+            artefacts["pdf"], result.pages, result.typst = pdf_job.result()
+        if docx_job:
+            artefacts["docx"] = docx_job.result()
+    result.warnings = len(reporter.warnings)
+    if options.strict and result.warnings:
+        raise UserError(f"{result.warnings} warning(s) and --strict: nothing written", code="build.strict")
+    with clock.stage("write"), build_lock(out_dir):
+        for kind, data in artefacts.items():
+            path = out_dir / f"thesis.{kind}"
+            write_atomic(path, data)
+            result.outputs[kind] = path
+        if options.keep_typst and result.typst:
+            write_atomic(out_dir / "thesis.typ", result.typst.encode())
+    result.timings = clock.timings
+    return result

@@ -1,0 +1,86 @@
+"""Command line: `thesis [pdf|docx ...] [--profile P] [--out DIR] [--strict] [--debug] [--quiet]`.
+
+Exit codes: 0 built, 1 user error (one line per problem), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .build import TARGETS, Options, build
+from .diagnostics import Reporter, UserError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="thesis", description="Build the thesis PDF and DOCX from Markdown and BibTeX.")
+    p.add_argument("targets", nargs="*", choices=[[], *TARGETS], metavar="TARGET",
+                   help="pdf and/or docx (default: both)")
+    p.add_argument("--profile", help="format profile (name in profiles/ or a path); overrides thesis.yaml")
+    p.add_argument("--out", type=Path, help="output folder (default: build/)")
+    p.add_argument("--project", type=Path, default=Path("."), help="thesis folder (default: here)")
+    p.add_argument("--strict", action="store_true", help="fail on any warning (nothing is written)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--quiet", action="store_true", help="print errors only")
+    p.add_argument("--format", choices=["text", "github"], default="text",
+                   help="diagnostics as plain lines or GitHub annotations")
+    p.add_argument("--keep-typst", action="store_true", help="also write build/thesis.typ")
+    p.add_argument("--version", action="version", version=f"thesis {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    reporter = Reporter(quiet=args.quiet, format=args.format)
+    targets = tuple(dict.fromkeys(args.targets)) or TARGETS
+    options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
+                      keep_typst=args.keep_typst)
+    try:
+        result = build(args.project, options, reporter)
+    except UserError as exc:
+        for diag in exc.diagnostics:
+            print(reporter.render(diag), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: previous outputs left as they were", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not the author's fault
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                  file=sys.stderr)
+        return 3
+    if not args.quiet:
+        print(summary(result))
+    return 0
+
+
+def summary(result) -> str:
+    """What was built, the font, pages, warnings and stage times."""
+    lines = []
+    for kind, path in result.outputs.items():
+        detail = f" ({result.pages} pages)" if kind == "pdf" and result.pages else ""
+        lines.append(f"built {_show(path)}{detail}")
+    if result.font:
+        note = " (fallback)" if result.font.fallback else ""
+        lines.append(f"font: {result.font.family}{note}")
+    lines.append(f"warnings: {result.warnings}")
+    total = sum(v for k, v in result.timings.items())
+    stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
+    lines.append(f"time: {stages}")
+    return "\n".join(lines)
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The one module that runs pandoc (from the pypandoc-binary wheel).
+
+Pandoc runs as a child process under a time and memory limit (some inputs make
+its parser run for minutes); its stderr becomes diagnostics.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from .diagnostics import Reporter, UserError
+
+TIMEOUT_S = 120
+MEMORY_LIMIT = 4 * 1024**3
+
+READER = "markdown-raw_html-raw_tex"  # raw HTML/TeX mean nothing in a thesis; raw typst/openxml blocks are checked
+LANG_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}
+
+
+@lru_cache(maxsize=1)
+def executable() -> str:
+    """Path of the bundled pandoc binary."""
+    try:
+        import pypandoc
+        path = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as exc:  # pragma: no cover - environment problem
+        raise UserError(f"pandoc not found ({exc}); install the 'pypandoc-binary' wheel",
+                        code="tool.pandoc") from None
+    return path
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """Pandoc's version, e.g. '3.9'."""
+    out = subprocess.run([executable(), "--version"], capture_output=True, text=True, check=True)
+    return out.stdout.split()[1]
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run(args: list[str], stdin: bytes, cwd: Path, what: str) -> tuple[bytes, str]:
+    """Pandoc's stdout and stderr for `args`; a failure or a time-out is a UserError."""
+    try:
+        proc = subprocess.run([executable(), *args], input=stdin, capture_output=True,
+                              cwd=cwd, timeout=TIMEOUT_S, preexec_fn=_limit_memory,
+                              env={**os.environ, "LC_ALL": "C.UTF-8"})
+    except subprocess.TimeoutExpired:
+        raise UserError(f"pandoc took longer than {TIMEOUT_S} s {what}; "
+                        "the input probably has a pathological construct", code="tool.timeout") from None
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        message = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
+        raise UserError(f"pandoc failed {what}: {message}", code="tool.pandoc")
+    return proc.stdout, stderr
+
+
+def metadata_block(meta: dict) -> bytes:
+    """A YAML metadata block for pandoc's stdin (values are JSON strings: valid YAML)."""
+    lines = ["---"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return ("\n".join(lines + ["...", ""])).encode()
+
+
+def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path | None,
+          language: str, nocite: list[str], reporter: Reporter) -> tuple[dict, list[str]]:
+    """The whole thesis as one pandoc JSON AST (citeproc run), and the citation keys not found."""
+    args = ["--from", READER, "--to", "json", *[str(p) for p in chapters], "-"]
+    meta = {"lang": LANG_TAGS[language],
+            "nocite": ", ".join("@" + key for key in nocite),
+            "link-citations": True, "suppress-bibliography": False}
+    if bibliography:
+        args += ["--citeproc"] + [f"--bibliography={p}" for p in bibliography]
+        if csl:
+            args.append(f"--csl={csl}")
+    stdout, stderr = run(args, metadata_block(meta), cwd, "reading the chapters")
+    missing = _report_stderr(stderr, reporter)
+    return json.loads(stdout), missing
+
+
+def write(doc: dict, to: str, cwd: Path, extra: list[str] = ()) -> bytes:
+    """The AST rendered by one of pandoc's writers (`typst`, `docx`)."""
+    args = ["--from", "json", "--to", to, *extra]
+    if to == "docx":
+        args += ["--output", "-"]
+    stdout, _ = run(args, json.dumps(doc).encode(), cwd, f"writing {to}")
+    return stdout
+
+
+_WARNING = re.compile(r"^\[WARNING\]\s*(.*)$")
+_NOT_FOUND = re.compile(r"^Citeproc: citation (\S+) not found")
+
+
+def _report_stderr(stderr: str, reporter: Reporter) -> list[str]:
+    """Pandoc's own warnings reported; the citation keys citeproc did not find returned."""
+    missing: list[str] = []
+    for line in stderr.splitlines():
+        match = _WARNING.match(line.strip())
+        if not match:
+            continue
+        text = match.group(1)
+        not_found = _NOT_FOUND.match(text)
+        if not_found:
+            missing.append(not_found.group(1))  # reported with file and line by the build
+            continue
+        reporter.warn(f"pandoc: {text}", code="pandoc.warning")
+    return missing

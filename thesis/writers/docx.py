@@ -1,0 +1,95 @@
+"""DOCX: pandoc's docx writer with the profile's reference document, plus OpenXML parts
+(title page, contents) rendered from Jinja templates where pandoc falls short.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from pathlib import Path
+
+from .. import ast, pandoc
+from ..context import BuildContext
+from ..templates import render
+from .docx_reference import GROUP_STYLE, STRUCTURAL_STYLE, reference_docx
+from .pdf import template_data
+
+# A fixed zip timestamp (the DOS epoch is 1980); the document's own dates come from
+# SOURCE_DATE_EPOCH, which pandoc honours.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def docx_ast(doc: dict, ctx: BuildContext, pages: dict[str, int] | None = None) -> dict:
+    """The AST for the docx writer: title page and contents first, styled headings."""
+    out = copy.copy(doc)
+    blocks = [ast.RawBlock("openxml", title_page_xml(ctx)),
+              ast.RawBlock("openxml", contents_xml(ctx, pages))]
+    for block in doc["blocks"]:
+        blocks.append(_styled_heading(block) if block["t"] == "Header" else block)
+    out["blocks"] = blocks
+    return out
+
+
+def _styled_heading(block: dict) -> dict:
+    """Structural and source-group headings get their own paragraph style (pandoc has none)."""
+    level, (ident, classes, kv), content = block["c"]
+    if "heading-structural" in classes or any(c.startswith("heading-") and c[8:] in
+                                              ("introduction", "conclusion", "references",
+                                               "abbreviations", "appendix", "contents")
+                                              for c in classes):
+        style = STRUCTURAL_STYLE
+    elif "source-group" in classes:
+        style = GROUP_STYLE
+    else:
+        return block
+    # A Span with the heading's id keeps the bookmark the contents links to.
+    para = ast.Para([{"t": "Span", "c": [[ident, [], []], content]}])
+    return ast.Div([para], "", [], [["custom-style", style]])
+
+
+def title_page_xml(ctx: BuildContext) -> str:
+    """The title page paragraphs (ending with a page break)."""
+    return render("docx", f"title-{ctx.project.profile.title_page}.xml.j2", **_title_data(ctx))
+
+
+def _title_data(ctx: BuildContext) -> dict:
+    from ..schema import to_pt
+    data = template_data(ctx, fonts=[])
+    meta = data["meta"]
+    specialty = " ".join(x for x in (meta["specialty_code"], meta["specialty_name"]) if x)
+    return {"meta": meta, "tp": data["labels"]["title_page"], "specialty_line": specialty,
+            "size": round(to_pt(ctx.project.profile.sizes.title_page) * 2)}
+
+
+def contents_xml(ctx: BuildContext, pages: dict[str, int] | None) -> str:
+    """The contents title and TOC field, entries pre-filled from the build's outline."""
+    depth = ctx.project.profile.contents.depth
+    entries = [{"level": h.level, "anchor": h.ident, "text": h.text,
+                "page": (pages or {}).get(h.ident, "")}
+               for h in ctx.meta.get("headings", []) if h.level <= depth and h.ident]
+    return render("docx", "contents.xml.j2", title=ctx.project.labels.contents, entries=entries,
+                  depth=depth, dirty="false" if pages else "true")
+
+
+def write_docx(doc: dict, ctx: BuildContext, cache_dir: Path, pages: dict[str, int] | None = None) -> bytes:
+    """The DOCX bytes: pandoc's writer, then a deterministic zip."""
+    reference = reference_docx(ctx.project.profile, ctx.language, cache_dir)
+    raw = pandoc.write(docx_ast(doc, ctx, pages), "docx", ctx.project.root,
+                       [f"--reference-doc={reference}"])
+    return normalise_zip(raw)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """The same archive with fixed timestamps and order: byte-reproducible output."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        first = [n for n in ("[Content_Types].xml",) if n in names]
+        for name in first + sorted(n for n in names if n not in first):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()

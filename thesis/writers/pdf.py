@@ -1,0 +1,167 @@
+"""PDF: pandoc's Typst writer for the body, a Jinja skeleton from the profile, typst.compile.
+
+The only module that runs Typst. Texts reach Typst as JSON in `sys.inputs`;
+the Jinja skeleton receives validated numbers and tokens only.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+
+from .. import ast
+from ..config import Profile
+from ..context import BuildContext
+from ..diagnostics import UserError
+from ..escape import TypstSource
+from ..fonts import FontChoice
+from ..pandoc import LANG_TAGS
+from ..schema import to_mm
+from ..templates import render
+
+# Word's single line for Times-metric faces is 1.15 em; ascender+descender is 1.107 em.
+WORD_LINE_EM = 1.15
+ASC_DESC_EM = 1.107
+HEADING_KINDS = ("chapter", "section", "subsection", "structural")
+
+
+@dataclass
+class TypstResult:
+    """What the PDF writer made."""
+
+    pdf: bytes
+    source: str
+    pages: int
+    warnings: list[str]
+
+
+def leading(spacing: float) -> float:
+    """Typst `par.leading` (em) that gives Word's line spacing `spacing`."""
+    return round(max(spacing * WORD_LINE_EM - ASC_DESC_EM, 0.0), 3)
+
+
+def body_ast(doc: dict) -> dict:
+    """The AST for the Typst writer: each heading wrapped in its profile rule's show scope."""
+    out = copy.copy(doc)
+    blocks = []
+    for block in doc["blocks"]:
+        if block["t"] == "Header":
+            kind = _heading_rule(block)
+            blocks += [ast.RawBlock("typst", f"#[#show heading: heading-{kind}"), block,
+                       ast.RawBlock("typst", "]\n")]
+        else:
+            blocks.append(block)
+    out["blocks"] = blocks
+    return out
+
+
+def _heading_rule(block: dict) -> str:
+    classes = ast.attr(block)[1]
+    for cls in classes:
+        if cls.startswith("heading-") and cls[8:] in HEADING_KINDS:
+            return cls[8:]
+    level = block["c"][0]
+    if "heading-chapter" not in classes and level == 1:
+        return "structural"
+    return {1: "chapter", 2: "section"}.get(level, "subsection")
+
+
+def template_context(ctx: BuildContext, body: str) -> dict:
+    """Numbers, lengths and choices for the Typst skeleton (no author text)."""
+    profile: Profile = ctx.project.profile
+    lead = leading(profile.text.line_spacing)
+    position = profile.page_numbers.position
+    vpos, hpos = position.split("-")
+    rules = []
+    for kind in HEADING_KINDS:
+        rule = getattr(profile.headings, kind)
+        rules.append({"kind": kind, **vars(rule)})
+    return {
+        "profile": profile,
+        "body": TypstSource(body),
+        "page_size": profile.page.size,
+        "margins": profile.page.margins,
+        "first_printed": profile.page_numbers.first_printed,
+        "number_slot": "header" if vpos == "top" else "footer",
+        "number_hpos": {"center": "center", "right": "right"}[hpos],
+        "sizes": profile.sizes,
+        "language": ctx.language,
+        "region": LANG_TAGS[ctx.language].split("-")[1].lower(),
+        "hyphenate": profile.text.hyphenate.get(ctx.language, False),
+        "justify": profile.text.alignment == "justify",
+        "leading": lead,
+        "paragraph_spacing": profile.text.paragraph_spacing,
+        "indent": profile.text.first_line_indent,
+        "heading_rules": rules,
+        "footnote_rule": profile.footnotes.rule_length,
+        "footnote_leading": leading(profile.footnotes.line_spacing),
+        "contents_depth": profile.contents.depth,
+        "contents_indent": profile.text.first_line_indent,
+        "contents_title_gap": profile.headings.structural.space_after,
+    }
+
+
+def template_data(ctx: BuildContext, fonts: list[str]) -> dict:
+    """Every text the skeleton prints: metadata, labels, fonts (passed as JSON data)."""
+    thesis = ctx.project.thesis
+    labels = ctx.project.labels
+    supervisor = thesis.supervisor
+    sup_line = ", ".join(x for x in (supervisor.degree, supervisor.title) if x) if supervisor else ""
+    sup_name = supervisor.name if supervisor else ""
+    return {
+        "meta": {
+            "title": thesis.title,
+            "author": thesis.author,
+            "work_type": thesis.work_type or labels.title_page.get("work_type", ""),
+            "ministry": thesis.ministry,
+            "university": thesis.university,
+            "faculty": thesis.faculty,
+            "department": thesis.department,
+            "head_of_department": thesis.head_of_department,
+            "specialty_code": thesis.specialty.code if thesis.specialty else "",
+            "specialty_name": thesis.specialty.name if thesis.specialty else "",
+            "supervisor_line": f"{sup_line} {sup_name}".strip(),
+            "city": thesis.city,
+            "year": str(thesis.year),
+        },
+        "labels": {**vars(labels), "title_page": labels.title_page},
+        "fonts": list(fonts),
+        "keywords": [],
+    }
+
+
+def typst_source(ctx: BuildContext, body: str) -> str:
+    """The complete Typst document for the thesis."""
+    return render("typst", "thesis.typ.j2", **template_context(ctx, body))
+
+
+def compile_pdf(ctx: BuildContext, source: str, font: FontChoice, timestamp: int,
+                ignore_system_fonts: bool = False) -> TypstResult:
+    """The PDF compiled in-process; Typst's errors become a UserError."""
+    import typst
+    data = json.dumps(template_data(ctx, list(font.chain)), ensure_ascii=False)
+    try:
+        compiler = typst.Compiler(root=str(ctx.project.root), ignore_system_fonts=ignore_system_fonts,
+                                  package_path=str(ctx.project.root / ".no-packages"),
+                                  package_cache_path=str(ctx.project.root / ".no-packages"))
+        pdf, warnings = compiler.compile_with_warnings(
+            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=timestamp)
+    except typst.TypstError as exc:
+        raise UserError(f"typst: {_first_line(exc)}", code="tool.typst") from None
+    pages = len(_PAGE.findall(pdf))
+    return TypstResult(pdf, source, pages, [str(w) for w in warnings or []])
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "message", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def margins_mm(profile: Profile) -> dict[str, float]:
+    """The profile's margins in millimetres (for checks and tests)."""
+    return {side: to_mm(getattr(profile.page.margins, side)) for side in ("left", "right", "top", "bottom")}
