@@ -228,5 +228,6 @@ def to_mm(value: str) -> float:
 
 
 def to_pt(value: str) -> float:
-    """A length string in points."""
-    return to_mm(value) * 72 / 25.4
+    """A length string in points (exact for values given in pt)."""
+    number, unit = _LENGTH.match(value).groups()
+    return float(number) if unit == "pt" else to_mm(value) * 72 / 25.4

@@ -252,11 +252,16 @@ def _footnote_styles(document, profile: Profile) -> None:
     document.styles["Footnote Reference"].font.superscript = True
 
 
+def _style(document, name: str):
+    """A style by display name, matched case-insensitively (Word's built-ins are lower-case)."""
+    return next(s for s in document.styles if s.name.casefold() == name.casefold())
+
+
 def _caption_styles(document, profile: Profile) -> None:
     size = Pt(to_pt(profile.sizes.caption))
     for name, align in (("Caption", WD_ALIGN_PARAGRAPH.CENTER), ("Image Caption", WD_ALIGN_PARAGRAPH.CENTER),
                         ("Table Caption", WD_ALIGN_PARAGRAPH.LEFT)):
-        style = document.styles[name]
+        style = _style(document, name)
         style.font.size = size
         style.font.italic = False
         fmt = style.paragraph_format
@@ -272,10 +277,9 @@ def _toc_styles(document, profile: Profile) -> None:
     section = document.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     for level in (1, 2, 3):
-        name = f"TOC {level}"
-        try:
-            style = document.styles[name]
-        except KeyError:
+        name = f"toc {level}"  # Word's built-in name; its style id is TOC1
+        style = next((s for s in document.styles if s.name == name), None)
+        if style is None:
             style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = document.styles["Normal"]
         fmt = style.paragraph_format
