@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Benchmark the build: median wall time per stage over repeated runs, and peak memory.
+
+    python bench/bench.py                 # the thesis in this repository, 7 runs
+    python bench/bench.py --runs 15 --project tests/projects/minimal
+    python bench/bench.py --baseline      # also time the naive tools (separate pandoc runs)
+
+Stages overlap: the PDF and DOCX writers run in parallel, so `total` is less than the
+sum of the stages. The first run warms caches (the DOCX reference document) and is
+reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from thesis.build import Options, build  # noqa: E402
+from thesis.diagnostics import Reporter  # noqa: E402
+
+
+def one_run(project: Path, out: Path) -> tuple[dict[str, float], int | None]:
+    start = time.perf_counter()
+    result = build(project, Options(out=out), Reporter(quiet=True))
+    timings = dict(result.timings)
+    timings["total"] = time.perf_counter() - start
+    return timings, result.pages
+
+
+def baseline(project: Path) -> dict[str, float]:
+    """The naive way: pandoc → Typst source, typst CLI-equivalent compile, pandoc → DOCX, each alone."""
+    import pypandoc
+    import typst
+    pandoc = pypandoc.get_pandoc_path()
+    chapters = sorted(str(p) for p in (project / "content").glob("*.md"))
+    bibs = [f"--bibliography={p}" for p in sorted((project / "bibliography").glob("*.bib"))]
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        subprocess.run([pandoc, *chapters, "--citeproc", *bibs, "-s", "-t", "typst",
+                        "-o", f"{tmp}/t.typ"], check=True, capture_output=True)
+        times["naive pandoc→typst"] = time.perf_counter() - t
+        t = time.perf_counter()
+        typst.compile(f"{tmp}/t.typ", output=f"{tmp}/t.pdf")
+        times["naive typst.compile"] = time.perf_counter() - t
+        t = time.perf_counter()
+        subprocess.run([pandoc, *chapters, "--citeproc", *bibs, "-o", f"{tmp}/t.docx"],
+                       check=True, capture_output=True)
+        times["naive pandoc→docx"] = time.perf_counter() - t
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=ROOT)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", action="store_true")
+    args = parser.parse_args()
+    project = args.project.resolve()
+    with tempfile.TemporaryDirectory() as out:
+        first, pages = one_run(project, Path(out))
+        runs = [one_run(project, Path(out))[0] for _ in range(args.runs)]
+    stages = list(runs[0])
+    print(f"project: {project} ({pages} PDF pages), {args.runs} runs after 1 warm-up")
+    print(f"{'stage':<22}{'median ms':>10}{'min ms':>9}{'max ms':>9}")
+    for stage in stages:
+        values = [r[stage] * 1000 for r in runs]
+        print(f"{stage:<22}{statistics.median(values):>10.0f}{min(values):>9.0f}{max(values):>9.0f}")
+    print(f"{'first run (cold)':<22}{first['total'] * 1000:>10.0f}")
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak memory: build process {self_kb / 1024:.0f} MiB, largest child (pandoc) {child_kb / 1024:.0f} MiB")
+    if args.baseline:
+        for name, value in baseline(project).items():
+            print(f"{name:<22}{value * 1000:>10.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
