@@ -400,7 +400,8 @@ def test_bib_fields():
     for e in load_bib().entries:
         assert field(e, "group") and field(e, "group") in GROUPS.values(), e.key
         assert field(e, "langid") and field(e, "langid") in ("russian", "kazakh", "english"), e.key
-        assert e.entry_type in ("book", "collection", "incollection", "article", "online"), e.key
+        assert e.entry_type in ("book", "collection", "incollection", "article", "periodical",
+                                "online", "misc"), e.key
         if e.entry_type == "online":
             assert field(e, "url"), e.key
         elif e.entry_type == "incollection":
