@@ -1,0 +1,188 @@
+"""The source list: citeproc's entries regrouped, sorted and numbered the way the university asks.
+
+Citeproc formats every entry (the CSL style's bibliography layout) but can neither group
+a list nor sort Cyrillic before Latin, so the `Div#refs` it leaves in the AST is rebuilt
+here: one numbered list per group (documents, periodicals, literature, websites, in the
+profile's order), each sorted with `collation_key`; or, for `order: citation`, one list
+in order of first citation.
+
+`localize` implements `repeat_terms: source`: every footnote and entry in the words of
+its source's language. Citeproc takes its words from one locale per run, and CSL cannot
+test an item's language, so the document is run through citeproc once more for each
+other language present, and each citation takes its rendering from the run in its
+source's language (positions - first, ibid, subsequent - are the same in every run).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable
+
+from .ast import Div, Header, Node, inlines, stringify, walk
+from .context import BuildContext
+
+# Kazakh alphabetical order; Russian order is the same sequence without the Kazakh letters.
+CYRILLIC = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_CYRILLIC_RANK = {letter: i for i, letter in enumerate(CYRILLIC)}
+# Script ranks: digits sort before letters, Cyrillic before Latin, anything else last.
+_GAP, _DIGIT, _CYR, _LATIN, _OTHER = range(5)
+
+
+def collation_key(text: str) -> tuple:
+    """A sort key: Cyrillic before Latin, Kazakh letters in Kazakh order, case and punctuation ignored."""
+    key: list[tuple[int, int]] = []
+    for char in text.casefold():
+        rank = _char_rank(char)
+        if rank is None:
+            if key and key[-1] != (_GAP, 0):
+                key.append((_GAP, 0))  # word boundary: "Ким А." before "Кимов Б."
+            continue
+        key.append(rank)
+    return tuple(key), text
+
+
+def _char_rank(char: str) -> tuple[int, int] | None:
+    """The (script, position) of one case-folded character; None for spaces and punctuation."""
+    if char in _CYRILLIC_RANK:
+        return _CYR, _CYRILLIC_RANK[char]
+    if char.isdigit():
+        return _DIGIT, int(char) if char.isdecimal() else 0
+    base = unicodedata.normalize("NFD", char)[0]
+    if "a" <= base <= "z":
+        return _LATIN, ord(base)
+    if char.isalpha():
+        return _OTHER, ord(char)
+    return None
+
+
+# ---------------------------------------------------------------- the source list
+
+def apply(doc: dict, ctx: BuildContext) -> None:
+    """Citeproc's `Div#refs` replaced by the grouped (or citation-ordered) numbered source list."""
+    found = _find_refs(doc["blocks"])
+    if found is None:
+        return
+    blocks, index = found
+    entries = _entries(blocks[index])
+    settings = ctx.project.profile.source_list
+    if settings.order == "citation":
+        keys = _citation_order(doc, entries)
+        replacement = [_numbered([entries[k] for k in keys], 1)] if keys else []
+    else:
+        replacement = _grouped(entries, ctx)
+    blocks[index:index + 1] = [Div(replacement, "refs", ["references", "source-list"])]
+
+
+def _grouped(entries: dict[str, list[Node]], ctx: BuildContext) -> list[Node]:
+    """A heading and a numbered list per non-empty group, in the profile's order."""
+    settings = ctx.project.profile.source_list
+    headings = ctx.project.labels.groups
+    by_group: dict[str, list[str]] = {g: [] for g in settings.groups}
+    for key in entries:
+        by_group.setdefault(_group_of(key, ctx), []).append(key)
+    out: list[Node] = []
+    number = 1
+    for group, keys in by_group.items():
+        if not keys:
+            continue
+        keys.sort(key=lambda k: collation_key(stringify(entries[k])))
+        out.append(Header(2, inlines(headings.get(group, group)), f"sources-{group}",
+                          ["unnumbered", "unlisted", "source-group"]))
+        out.append(_numbered([entries[k] for k in keys], number))
+        number = number + len(keys) if settings.numbering == "continuous" else 1
+    return out
+
+
+def _group_of(key: str, ctx: BuildContext) -> str:
+    """The group of a cited key ('literature' when the bibliography does not know it)."""
+    bib = ctx.bibliography
+    entry = bib.entries.get(key) if bib is not None else None
+    return entry.group if entry is not None else "literature"
+
+
+def _numbered(items: list[Node], start: int) -> Node:
+    """An OrderedList "1." of entry Divs, starting at `start`."""
+    attrs = [start, {"t": "Decimal"}, {"t": "Period"}]
+    return {"t": "OrderedList", "c": [attrs, [[item] for item in items]]}
+
+
+def _entries(refs: Node) -> dict[str, Node]:
+    """Citeproc's entries by key, each as its `Div#ref-<key>` with paragraphs made tight."""
+    out: dict[str, Node] = {}
+    for key, div in _entry_divs(refs).items():
+        ident, classes, attrs = div["c"][0]
+        content = [{"t": "Plain", "c": b["c"]} if b["t"] == "Para" else b for b in div["c"][1]]
+        out[key] = Div(content, ident, classes, attrs)
+    return out
+
+
+def _entry_divs(refs: Node) -> dict[str, Node]:
+    """The `Div#ref-<key>` children of `Div#refs`, by key."""
+    return {b["c"][0][0][len("ref-"):]: b for b in refs["c"][1]
+            if b["t"] == "Div" and b["c"][0][0].startswith("ref-")}
+
+
+def _citation_order(doc: dict, entries: dict[str, Node]) -> list[str]:
+    """Keys in order of first citation; entries never cited (nocite) after them."""
+    keys = list(dict.fromkeys(cited_keys(doc)))
+    ordered = [k for k in keys if k in entries]
+    return ordered + [k for k in entries if k not in ordered]
+
+
+def cited_keys(doc: dict) -> list[str]:
+    """Every citation key in document order (repeats kept)."""
+    return [item["citationId"] for el in walk(doc["blocks"]) if el["t"] == "Cite"
+            for item in el["c"][0]]
+
+
+def _find_refs(blocks: list[Node]) -> tuple[list[Node], int] | None:
+    """The block list holding `Div#refs` and its index there, searching nested Divs too."""
+    for i, block in enumerate(blocks):
+        if block["t"] != "Div":
+            continue
+        if block["c"][0][0] == "refs":
+            return blocks, i
+        inner = _find_refs(block["c"][1])
+        if inner:
+            return inner
+    return None
+
+
+# ---------------------------------------------------------------- words in the source's language
+
+def localize(doc: dict, ctx: BuildContext, citeproc: Callable[[str], dict]) -> None:
+    """With `repeat_terms: source`, each citation and entry re-rendered in its source's language.
+
+    `citeproc(lang)` returns the same thesis run through citeproc with `lang` (kk, ru, en).
+    """
+    bib = ctx.bibliography
+    if ctx.project.profile.source_list.repeat_terms != "source" or bib is None:
+        return
+    thesis = ctx.language
+    cites = _cites(doc)
+    cite_langs = [bib.language_of(c["c"][0][0]["citationId"], thesis) for c in cites]
+    refs = _ref_divs(doc)
+    ref_langs = {key: bib.language_of(key, thesis) for key in refs}
+    for lang in sorted((set(cite_langs) | set(ref_langs.values())) - {thesis}):
+        other = citeproc(lang)
+        other_cites = _cites(other)
+        if len(other_cites) != len(cites):  # cannot happen for the same input; never mix runs
+            raise RuntimeError(f"citeproc run for {lang!r} has {len(other_cites)} citations, not {len(cites)}")
+        for mine, theirs, cite_lang in zip(cites, other_cites, cite_langs):
+            if cite_lang == lang:
+                mine["c"][1] = theirs["c"][1]
+        other_refs = _ref_divs(other)
+        for key, ref_lang in ref_langs.items():
+            if ref_lang == lang and key in other_refs:
+                refs[key]["c"][1] = other_refs[key]["c"][1]
+
+
+def _cites(doc: dict) -> list[Node]:
+    """The Cite elements of a document, in document order."""
+    return [el for el in walk(doc["blocks"]) if el["t"] == "Cite"]
+
+
+def _ref_divs(doc: dict) -> dict[str, Node]:
+    """Citeproc's `Div#ref-<key>` entries of a document, by key."""
+    found = _find_refs(doc["blocks"])
+    return _entry_divs(found[0][found[1]]) if found else {}
