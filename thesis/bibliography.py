@@ -12,6 +12,7 @@ Warnings go to the reporter; errors are collected over all files and raised as o
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,9 @@ DESCRIBED = {
 DEFAULT_GROUP = {"legislation": "documents", "legal": "documents", "article": "periodicals",
                  "periodical": "periodicals", "online": "websites"}
 FIRST_YEAR = 1450  # printing; anything earlier in a thesis' sources is a typo
+
+# bibtexparser logs each failed block itself; the failures are reported here, with their file.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -113,20 +117,20 @@ def load_bibliography(paths: list[Path], reporter: Reporter,
     another group is an error.
     """
     bib = Bibliography()
-    errors: list[Diagnostic] = []
+    findings: list[Diagnostic] = []
     for path in paths:
         try:
             text = read_text(path)
         except UserError as exc:
-            errors.extend(exc.diagnostics)
+            findings.extend(exc.diagnostics)
             continue
-        for entry in _parse(text, path, errors):
-            _add(bib, entry, errors)
-    for entry in bib.entries.values():
-        errors.extend(_check_entry(entry, groups))
-    for diag in [d for d in errors if d.level == "warning"]:
-        reporter.emit(diag)
-    errors = [d for d in errors if d.level == "error"]
+        for entry in _parse(text, path, findings):
+            _add(bib, entry, findings)
+            findings.extend(_check_entry(entry, groups))
+    for diag in findings:
+        if diag.level != "error":
+            reporter.emit(diag)
+    errors = [d for d in findings if d.level == "error"]
     if errors:
         first = errors[0]
         raise UserError(first.message, first.path, first.line, first.code, errors)
@@ -151,10 +155,9 @@ def _parse(text: str, path: Path, errors: list[Diagnostic]) -> list[Entry]:
 
 
 def _reason(block: ParsingFailedBlock) -> str:
-    """bibtexparser's reason for a failed block, without its own line references."""
-    message = str(getattr(block, "error", "") or "cannot parse this entry")
-    message = message.splitlines()[-1].strip() if message.strip() else "cannot parse this entry"
-    return message.rstrip(".") or "cannot parse this entry"
+    """bibtexparser's reason for a failed block, e.g. "unexpected block start: `@book`"."""
+    reason = str(getattr(block.error, "abort_reason", "") or "").strip().rstrip(".")
+    return (reason[:1].lower() + reason[1:]) if reason else "this entry cannot be read"
 
 
 def _add(bib: Bibliography, entry: Entry, errors: list[Diagnostic]) -> None:
@@ -202,7 +205,7 @@ def _check_year(entry: Entry) -> list[Diagnostic]:
     if match and FIRST_YEAR <= int(match.group(1)) <= last:
         return []
     return [_error(entry.path, entry.line_of(name),
-                   f"impossible {name} {value!r} in {entry.key!r} (expected a year {FIRST_YEAR}–{last})",
+                   f"impossible {name} {value!r} in {entry.key!r}: not a year from {FIRST_YEAR} to next year",
                    "bib.year")]
 
 

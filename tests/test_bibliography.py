@@ -1,0 +1,119 @@
+"""BibTeX validation and citation checks: every finding as `path:LINE: level: message [code]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thesis.bibliography import check_citations, load_bibliography
+from thesis.diagnostics import Reporter, UserError
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = Path("tests/projects/bib-cases")
+GROUPS = ["documents", "periodicals", "literature", "websites"]
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch):
+    """Diagnostics name files relative to the working directory."""
+    monkeypatch.chdir(REPO)
+
+
+def errors_of(*names: str) -> list[str]:
+    """The error lines of loading the named bib-cases files (which must fail)."""
+    with pytest.raises(UserError) as caught:
+        load_bibliography([CASES / f"{n}.bib" for n in names], Reporter(quiet=True), GROUPS)
+    return [str(d) for d in caught.value.diagnostics]
+
+
+def test_syntax_error_names_the_entry_line_and_keeps_the_rest():
+    assert errors_of("syntax") == [
+        "tests/projects/bib-cases/syntax.bib:9: error: syntax error: unexpected block start: `@book`. "
+        "Was still looking for field-value closing `}` [bib.syntax]"]
+
+
+def test_duplicate_key():
+    assert errors_of("duplicate") == [
+        "tests/projects/bib-cases/duplicate.bib:7: error: duplicate key 'same' [bib.duplicate]"]
+
+
+def test_duplicate_key_across_files():
+    assert errors_of("cited", "cited") == [
+        "tests/projects/bib-cases/cited.bib:1: error: duplicate key 'used' "
+        "(first defined at tests/projects/bib-cases/cited.bib:1) [bib.duplicate]",
+        "tests/projects/bib-cases/cited.bib:7: error: duplicate key 'unused' "
+        "(first defined at tests/projects/bib-cases/cited.bib:7) [bib.duplicate]"]
+
+
+def test_missing_required_fields():
+    assert errors_of("missing") == [
+        "tests/projects/bib-cases/missing.bib:1: error: @book{nobody} needs 'author' or 'editor' [bib.missing-field]",
+        "tests/projects/bib-cases/missing.bib:6: error: @article{nojournal} needs 'journaltitle' or 'journal' "
+        "[bib.missing-field]",
+        "tests/projects/bib-cases/missing.bib:12: error: @online{nourl} needs 'url' [bib.missing-field]"]
+
+
+def test_unknown_group_at_its_field_line():
+    assert errors_of("group") == [
+        "tests/projects/bib-cases/group.bib:5: error: unknown group 'monographs' in 'grouped' "
+        "(known: documents, periodicals, literature, websites) [bib.group]"]
+
+
+def test_impossible_years():
+    assert errors_of("year") == [
+        "tests/projects/bib-cases/year.bib:4: error: impossible date '19983' in 'future': "
+        "not a year from 1450 to next year [bib.year]",
+        "tests/projects/bib-cases/year.bib:10: error: impossible year '983' in 'ancient': "
+        "not a year from 1450 to next year [bib.year]"]
+
+
+def test_non_utf8_file():
+    assert errors_of("cp1251") == [
+        "tests/projects/bib-cases/cp1251.bib:2: error: not valid UTF-8 (byte 0xc8); it looks like CP1251: "
+        "convert it with `iconv -f cp1251 -t utf-8 cp1251.bib -o cp1251.bib.utf8` [source.encoding]"]
+
+
+def test_all_files_reported_at_once():
+    lines = errors_of("syntax", "year", "cp1251")
+    assert [line.split(":")[0] for line in lines] == [
+        "tests/projects/bib-cases/syntax.bib", "tests/projects/bib-cases/year.bib",
+        "tests/projects/bib-cases/year.bib", "tests/projects/bib-cases/cp1251.bib"]
+
+
+def test_entries_know_their_place_group_and_language():
+    bib = load_bibliography([CASES / "sources.bib"], Reporter(quiet=True), GROUPS)
+    entry = bib.entries["baranovsky1983"]
+    assert (entry.type, entry.line, entry.group, entry.langid, entry.language) == (
+        "book", 2, "literature", "russian", "ru")
+    assert bib.entries["almaty1998"].group == "documents"       # written in the entry
+    assert bib.entries["security2012"].group == "documents"     # implied by @legislation
+    assert bib.entries["ivanov1998"].group == "periodicals"
+    assert bib.entries["mfa"].group == "websites"
+    assert bib.language_of("nazarbayev2003", "ru") == "kk"
+    assert bib.language_of("nowhere", "ru") == "ru"
+
+
+# ---------------------------------------------------------------- citations
+
+def test_citation_checks():
+    reporter = Reporter(quiet=True)
+    bib = load_bibliography([CASES / "cited.bib"], reporter, GROUPS)
+    cited = {"used": [("content/01-intro.md", 3)], "ghost": [("content/02-chapter.md", 41)]}
+    with pytest.raises(UserError) as caught:
+        check_citations(bib, cited, [], reporter)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "content/02-chapter.md:41: error: unknown citation key 'ghost' [cite.undefined]"]
+    assert [str(d) for d in reporter.diagnostics] == [
+        "tests/projects/bib-cases/cited.bib:7: warning: 'unused' is never cited "
+        "(cite it, or list it in thesis.yaml 'nocite') [cite.unused]",
+        "tests/projects/bib-cases/cited.bib:1: warning: 'used' has no location, publisher: "
+        "its reference will be incomplete [bib.incomplete]"]
+
+
+@pytest.mark.parametrize("nocite", [["unused"], ["*"]])
+def test_nocite_keeps_an_uncited_entry_quiet(nocite):
+    reporter = Reporter(quiet=True)
+    bib = load_bibliography([CASES / "cited.bib"], reporter, GROUPS)
+    check_citations(bib, {"used": [("content/01-intro.md", 3)]}, nocite, reporter)
+    assert [d.code for d in reporter.diagnostics] == ["bib.incomplete"]
