@@ -3,6 +3,7 @@
 
     python bench/bench.py                 # the thesis in this repository, 7 runs
     python bench/bench.py --runs 15 --project tests/projects/minimal
+    python bench/bench.py --edit          # change one chapter before each run (the author's loop)
     python bench/bench.py --baseline      # also time the naive tools (separate pandoc runs)
 
 Stages overlap: the PDF and DOCX writers run in parallel, so `total` is less than the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,7 +30,10 @@ from thesis.build import Options, build  # noqa: E402
 from thesis.diagnostics import Reporter  # noqa: E402
 
 
-def one_run(project: Path, out: Path) -> tuple[dict[str, float], int | None]:
+def one_run(project: Path, out: Path, edit: int | None = None) -> tuple[dict[str, float], int | None]:
+    if edit is not None:  # the author's loop: one word changed in one chapter
+        chapter = sorted((project / "content").glob("*.md"))[1]
+        chapter.write_text(chapter.read_text() + f"\n\nӨзгеріс {edit}.\n")
     start = time.perf_counter()
     result = build(project, Options(out=out), Reporter(quiet=True))
     timings = dict(result.timings)
@@ -64,13 +69,19 @@ def main() -> int:
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument("--edit", action="store_true",
+                        help="change one chapter before every run (a copy of the project), as an author does")
     args = parser.parse_args()
     project = args.project.resolve()
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as copy:
+        if args.edit:
+            shutil.copytree(project, Path(copy) / "p", ignore=shutil.ignore_patterns("build", ".git"))
+            project = Path(copy) / "p"
         first, pages = one_run(project, Path(out))
-        runs = [one_run(project, Path(out))[0] for _ in range(args.runs)]
+        runs = [one_run(project, Path(out), i if args.edit else None)[0] for i in range(args.runs)]
     stages = list(runs[0])
-    print(f"project: {project} ({pages} PDF pages), {args.runs} runs after 1 warm-up")
+    mode = "one chapter edited before each run" if args.edit else "no edits (warm caches)"
+    print(f"project: {args.project} ({pages} PDF pages), {args.runs} runs after 1 warm-up, {mode}")
     print(f"{'stage':<22}{'median ms':>10}{'min ms':>9}{'max ms':>9}")
     for stage in stages:
         values = [r[stage] * 1000 for r in runs]

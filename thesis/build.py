@@ -12,9 +12,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
-from . import pandoc
+from . import bibliography, layout, pandoc, sourcelist
+from .bibliography import Bibliography
 from .config import load_project
 from .context import BuildContext
 from .diagnostics import Reporter, UserError
@@ -23,7 +25,7 @@ from .outputs import build_lock, write_atomic
 from .sources import check_metadata_blocks, project_file, read_chapters
 from .transforms import TRANSFORMS, check_citations
 from .writers.docx import write_docx
-from .writers.pdf import body_ast, compile_pdf, typst_source
+from .writers.pdf import compile_pdf, typst_body, typst_source
 
 TARGETS = ("pdf", "docx")
 DEFAULT_EPOCH = 1420070400  # 2015-01-01: used when neither SOURCE_DATE_EPOCH nor git gives one
@@ -39,6 +41,7 @@ class Options:
     strict: bool = False
     ignore_system_fonts: bool = False
     keep_typst: bool = False
+    release: bool = False  # lay the DOCX out with LibreOffice to number its contents page
 
 
 @dataclass
@@ -52,6 +55,7 @@ class BuildResult:
     warnings: int = 0
     typst: str | None = None
     ast: dict | None = None
+    docx_contents: str = ""  # how the DOCX contents page got its page numbers
 
 
 class Stopwatch:
@@ -78,23 +82,41 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) 
         for chapter in ctx.sources:
             check_metadata_blocks(chapter, reporter)
         bib_paths = [project_file(project, b, "bibliography file") for b in project.thesis.bibliography]
-        ctx.bibliography = load_bibliography(bib_paths, ctx)
+        ctx.bibliography = load_bibliography(bib_paths, project.profile.source_list.groups, reporter)
     with clock.stage("parse"):
-        doc, missing = pandoc.parse([c.path for c in ctx.sources], root, bib_paths, csl_path(ctx),
-                                    ctx.language, project.thesis.nocite, reporter)
+        doc, citeproc_in = parse_all(ctx, bib_paths)
     with clock.stage("transform"):
-        check_citations(doc, ctx, missing)
+        check_citations(doc, ctx)
+        sourcelist.localize(doc, ctx, citeproc_in)
         for transform in TRANSFORMS:
             transform(doc, ctx)
     return ctx, doc
 
 
-def load_bibliography(paths: list[Path], ctx: BuildContext):
+def parse_all(ctx: BuildContext, bib_paths: list[Path]) -> tuple[dict, Callable[[str], dict]]:
+    """The thesis AST in its own language; and the same thesis through citeproc in another
+    language (for sources whose words the profile wants in their own language), the
+    likely ones run alongside the main parse."""
+    def run(language: str) -> dict:
+        quiet = language != ctx.language  # the main run reports; the others repeat it
+        return pandoc.parse([c.path for c in ctx.sources], ctx.project.root, bib_paths, csl_path(ctx),
+                            language, ctx.project.thesis.nocite,
+                            Reporter(quiet=True) if quiet else ctx.reporter)[0]
+    others = sorted(sourcelist.languages_needed(ctx) - {ctx.language})
+    with ThreadPoolExecutor(max_workers=1 + len(others)) as pool:
+        jobs = {lang: pool.submit(run, lang) for lang in [ctx.language, *others]}
+        results = {lang: job.result() for lang, job in jobs.items()}
+
+    def citeproc_in(language: str) -> dict:
+        if language not in results:
+            results[language] = run(language)
+        return results[language]
+    return results[ctx.language], citeproc_in
+
+
+def load_bibliography(paths: list[Path], groups: list[str], reporter: Reporter) -> Bibliography | None:
     """The validated bibliography (None when the thesis has none)."""
-    if not paths:
-        return None
-    from .bibliography import load_bibliography as load
-    return load(paths, ctx.reporter)
+    return bibliography.load_bibliography(paths, reporter, groups) if paths else None
 
 
 def csl_path(ctx: BuildContext) -> Path | None:
@@ -125,10 +147,10 @@ def source_date_epoch(root: Path) -> int:
 
 
 def render_pdf(doc: dict, ctx: BuildContext, font: FontChoice, epoch: int, options: Options,
-               clock: Stopwatch) -> tuple[bytes, int, str]:
+               cache: Path, clock: Stopwatch) -> tuple[bytes, int, str]:
     """PDF bytes, page count and the Typst source."""
     with clock.stage("pdf: pandoc→typst"):
-        body = pandoc.write(body_ast(doc), "typst", ctx.project.root).decode()
+        body = typst_body(doc, ctx.project.root, cache / "typst")
         source = typst_source(ctx, body)
     with clock.stage("pdf: typst"):
         result = compile_pdf(ctx, source, font, epoch, options.ignore_system_fonts)
@@ -137,10 +159,22 @@ def render_pdf(doc: dict, ctx: BuildContext, font: FontChoice, epoch: int, optio
     return result.pdf, result.pages, source
 
 
-def render_docx(doc: dict, ctx: BuildContext, cache: Path, clock: Stopwatch) -> bytes:
-    """DOCX bytes."""
+def render_docx(doc: dict, ctx: BuildContext, cache: Path, release: bool,
+                clock: Stopwatch) -> tuple[bytes, str]:
+    """DOCX bytes, and how its contents page was numbered."""
     with clock.stage("docx"):
-        return write_docx(doc, ctx, cache)
+        data = write_docx(doc, ctx, cache)
+    if not release:
+        return data, "draft: contents without page numbers (--release numbers them)"
+    if layout.soffice() is None:
+        ctx.reporter.warn("release mode: LibreOffice is not installed, so the DOCX contents has no "
+                          "page numbers (Debian: libreoffice-writer-nogui)", code="docx.no-layout")
+        return data, "release without LibreOffice: contents without page numbers"
+    with clock.stage("docx: LibreOffice layout"):
+        pages = layout.heading_pages(ctx.meta["headings"], layout.docx_to_pdf(data))
+    with clock.stage("docx"):
+        data = write_docx(doc, ctx, cache, pages=pages)
+    return data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings)"
 
 
 def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
@@ -155,12 +189,14 @@ def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
     artefacts: dict[str, bytes] = {}
     result = BuildResult(font=font, ast=doc)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pdf_job = pool.submit(render_pdf, doc, ctx, font, epoch, options, clock) if "pdf" in options.targets else None
-        docx_job = pool.submit(render_docx, doc, ctx, out_dir / ".cache", clock) if "docx" in options.targets else None
+        pdf_job = (pool.submit(render_pdf, doc, ctx, font, epoch, options, out_dir / ".cache", clock)
+                   if "pdf" in options.targets else None)
+        docx_job = (pool.submit(render_docx, doc, ctx, out_dir / ".cache", options.release, clock)
+                    if "docx" in options.targets else None)
         if pdf_job:
             artefacts["pdf"], result.pages, result.typst = pdf_job.result()
         if docx_job:
-            artefacts["docx"] = docx_job.result()
+            artefacts["docx"], result.docx_contents = docx_job.result()
     result.warnings = len(reporter.warnings)
     if options.strict and result.warnings:
         raise UserError(f"{result.warnings} warning(s) and --strict: nothing written", code="build.strict")

@@ -6,6 +6,7 @@ Exit codes: 0 built, 1 user error (one line per problem), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -24,9 +25,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, default=Path("."), help="thesis folder (default: here)")
     p.add_argument("--strict", action="store_true", help="fail on any warning (nothing is written)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
-    p.add_argument("--quiet", action="store_true", help="print errors only")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="diagnostics as plain lines or GitHub annotations")
+    p.add_argument("--release", action="store_true",
+                   help="release mode (default when CI=true): number the DOCX contents from a LibreOffice layout")
     p.add_argument("--keep-typst", action="store_true", help="also write build/thesis.typ")
     p.add_argument("--version", action="version", version=f"thesis {__version__}")
     return p
@@ -37,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     reporter = Reporter(quiet=args.quiet, format=args.format)
     targets = tuple(dict.fromkeys(args.targets)) or TARGETS
     options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
-                      keep_typst=args.keep_typst)
+                      keep_typst=args.keep_typst,
+                      release=args.release or os.environ.get("CI", "").lower() == "true")
     try:
         result = build(args.project, options, reporter)
     except UserError as exc:
@@ -64,12 +68,13 @@ def summary(result) -> str:
     lines = []
     for kind, path in result.outputs.items():
         detail = f" ({result.pages} pages)" if kind == "pdf" and result.pages else ""
+        if kind == "docx" and result.docx_contents:
+            detail = f" ({result.docx_contents})"
         lines.append(f"built {_show(path)}{detail}")
     if result.font:
         note = " (fallback)" if result.font.fallback else ""
         lines.append(f"font: {result.font.family}{note}")
     lines.append(f"warnings: {result.warnings}")
-    total = sum(v for k, v in result.timings.items())
     stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
     lines.append(f"time: {stages}")
     return "\n".join(lines)

@@ -220,6 +220,7 @@ class Project:
     profile: Profile
     thesis_path: Path
     profile_path: Path
+    thesis_lines: dict = field(default_factory=dict)  # key path → line in thesis.yaml
     tool_root: Path = field(default=Path(__file__).resolve().parent.parent)
 
     @property
@@ -257,7 +258,7 @@ def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> 
     if not thesis_path.is_file():
         raise UserError("no thesis.yaml here (is this a thesis project?)", thesis_path,
                         code="config.missing")
-    thesis = load_yaml(thesis_path, ThesisConfig, reporter)
+    thesis, lines = load_yaml(thesis_path, ThesisConfig, reporter)
     profile_path = find_profile(profile or thesis.profile, root)
     prof = load_profile(profile_path, reporter)
     missing = [lang for lang in LANGUAGES if lang not in prof.labels]
@@ -268,10 +269,5 @@ def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> 
         reporter.warn(f"profile has no labels for {lang!r}", profile_path, code="config.labels")
     for key in thesis.placeholders():
         reporter.warn(f"{key} is a placeholder: fill it in before submitting", thesis_path,
-                      _line_of_key(thesis_path, key), code="thesis.placeholder")
-    return Project(root, thesis, prof, thesis_path, profile_path)
-
-
-def _line_of_key(path: Path, dotted: str) -> int | None:
-    _, lines = parse_yaml(read_text(path), path)
-    return lines.get(tuple(dotted.split(".")))
+                      lines.get(tuple(key.split("."))), code="thesis.placeholder")
+    return Project(root, thesis, prof, thesis_path, profile_path, lines)

@@ -177,6 +177,18 @@ def localize(doc: dict, ctx: BuildContext, citeproc: Callable[[str], dict]) -> N
                 refs[key]["c"][1] = other_refs[key]["c"][1]
 
 
+def languages_needed(ctx: BuildContext) -> set[str]:
+    """Languages `localize` will ask citeproc for: those of the sources the chapters cite
+    or `nocite` keeps (known before pandoc runs, so the runs can go in parallel)."""
+    bib = ctx.bibliography
+    if ctx.project.profile.source_list.repeat_terms != "source" or bib is None:
+        return {ctx.language}
+    text = "\n".join(chapter.text for chapter in ctx.sources)
+    keep = set(ctx.project.thesis.nocite)
+    return {ctx.language} | {bib.language_of(key, ctx.language) for key in bib.entries
+                             if "*" in keep or key in keep or "@" + key in text}
+
+
 def _cites(doc: dict) -> list[Node]:
     """The Cite elements of a document, in document order."""
     return [el for el in walk(doc["blocks"]) if el["t"] == "Cite"]

@@ -51,7 +51,7 @@ def project_file(project: Project, name: str, what: str, origin: Path | None = N
 def chapter_paths(project: Project) -> list[Path]:
     """Chapter files: thesis.yaml's `chapters`, or content/*.md by numeric prefix."""
     if project.thesis.chapters:
-        lines = _key_lines(project, "chapters")
+        lines = {k[1]: v for k, v in project.thesis_lines.items() if len(k) == 2 and k[0] == "chapters"}
         return [project_file(project, name, "chapter", line=lines.get(i))
                 for i, name in enumerate(project.thesis.chapters)]
     content = project.root / "content"
@@ -69,12 +69,6 @@ def chapter_paths(project: Project) -> list[Path]:
 def _order_key(path: Path) -> tuple:
     match = _PREFIX.match(path.name)
     return (int(match.group(1)) if match else float("inf"), path.name)
-
-
-def _key_lines(project: Project, key: str) -> dict[int, int]:
-    from .schema import parse_yaml
-    _, lines = parse_yaml(read_text(project.thesis_path), project.thesis_path)
-    return {k[1]: v for k, v in lines.items() if len(k) == 2 and k[0] == key}
 
 
 def read_chapters(project: Project) -> list[Chapter]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .. import ast
+from .. import ast, bibliography, sourcelist
 from ..context import BuildContext
-from ..diagnostics import UserError
 from . import content, references, structure
 
 TRANSFORMS = [
@@ -15,23 +14,30 @@ TRANSFORMS = [
     content.resolve_images,  # images inside the project, as project-relative paths
     structure.apply,         # structural headings, numbering, letter case, the outline
     references.place,        # the source list under its heading
+    sourcelist.apply,        # grouped, sorted and numbered the university's way
 ]
 
 
-def cited_keys(doc: dict) -> list[str]:
-    """Citation keys in order of appearance (with repeats)."""
-    return [c["citationId"] for node in ast.walk(doc["blocks"]) if node["t"] == "Cite"
-            for c in node["c"][0]]
-
-
-def check_citations(doc: dict, ctx: BuildContext, missing: list[str]) -> None:
-    """Every citation key must exist: an unknown one is an error at its chapter line."""
-    if not missing:
-        return
-    errors = []
-    for key in dict.fromkeys(missing):
+def citation_places(doc: dict, ctx: BuildContext) -> dict[str, list[tuple[str | None, int | None]]]:
+    """Each cited key and where the author wrote it (first chapter file and line)."""
+    places: dict[str, list] = {}
+    for node in ast.walk(doc["blocks"]):
+        if node["t"] == "Cite":
+            for citation in node["c"][0]:
+                places.setdefault(citation["citationId"], [])
+    for key, where in places.items():
         pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
-        path, line = ctx.locate(pattern) or (None, None)
-        errors.append(UserError(f"unknown citation key {key!r}", path, line, "cite.undefined").diagnostic)
-    first = errors[0]
-    raise UserError(first.message, first.path, first.line, first.code, errors)
+        where.append(ctx.locate(pattern) or (None, None))
+    return places
+
+
+def check_citations(doc: dict, ctx: BuildContext) -> None:
+    """Undefined keys are errors at their chapter line; unused or thin entries are warnings."""
+    places = citation_places(doc, ctx)
+    nocite = ctx.project.thesis.nocite
+    if ctx.bibliography is None:
+        if places:
+            from ..bibliography import Bibliography
+            bibliography.check_citations(Bibliography(), places, nocite, ctx.reporter)
+        return
+    bibliography.check_citations(ctx.bibliography, places, nocite, ctx.reporter)

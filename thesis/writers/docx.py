@@ -21,14 +21,37 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def docx_ast(doc: dict, ctx: BuildContext, pages: dict[str, int] | None = None) -> dict:
-    """The AST for the docx writer: title page and contents first, styled headings."""
-    out = copy.copy(doc)
+    """The AST for the docx writer: title page and contents first, styled headings, captions."""
+    out = copy.copy(doc)  # shared with the PDF writer: copy what changes, never mutate
     blocks = [ast.RawBlock("openxml", title_page_xml(ctx)),
               ast.RawBlock("openxml", contents_xml(ctx, pages))]
     for block in doc["blocks"]:
-        blocks.append(_styled_heading(block) if block["t"] == "Header" else block)
+        if block["t"] == "Header":
+            block = _styled_heading(block)
+        elif block["t"] in ("Table", "Figure", "Div"):
+            block = copy.deepcopy(block)  # captions get numbered below
+        blocks.append(block)
     out["blocks"] = blocks
+    _caption_fields(out, ctx)
     return out
+
+
+def _caption_fields(doc: dict, ctx: BuildContext) -> None:
+    """'Сурет 1 — …' / 'Кесте 1 — …' with Word SEQ fields, so Word's lists and references work."""
+    labels = ctx.project.labels
+    counters = {"Figure": 0, "Table": 0}
+    for node in ast.walk(doc["blocks"]):
+        if node["t"] not in counters:
+            continue
+        caption_blocks = node["c"][1][1]
+        if not caption_blocks or caption_blocks[0]["t"] not in ("Plain", "Para"):
+            continue
+        counters[node["t"]] += 1
+        word = labels.figure if node["t"] == "Figure" else labels.table
+        field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()),
+                       number=counters[node["t"]])
+        caption_blocks[0]["c"][:0] = ast.inlines(word) + [ast.Space(), ast.RawInline("openxml", field),
+                                                          ast.Space(), ast.Str("—"), ast.Space()]
 
 
 def _styled_heading(block: dict) -> dict:

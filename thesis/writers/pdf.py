@@ -7,11 +7,13 @@ the Jinja skeleton receives validated numbers and tokens only.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from .. import ast
+from .. import ast, pandoc
 from ..config import Profile
 from ..context import BuildContext
 from ..diagnostics import UserError
@@ -42,11 +44,19 @@ def leading(spacing: float) -> float:
     return round(max(spacing * WORD_LINE_EM - ASC_DESC_EM, 0.0), 3)
 
 
+def _rendered_citation(node: dict) -> dict | None:
+    """A Cite as the text citeproc rendered (pandoc's Typst writer would emit `#cite`)."""
+    if node["t"] == "Cite":
+        return {"t": "Span", "c": [["", ["citation"], []], ast.rewrite(node["c"][1], _rendered_citation)]}
+    return None
+
+
 def body_ast(doc: dict) -> dict:
-    """The AST for the Typst writer: each heading wrapped in its profile rule's show scope."""
+    """The AST for the Typst writer: citations as rendered text, each heading wrapped in
+    its profile rule's show scope."""
     out = copy.copy(doc)
     blocks = []
-    for block in doc["blocks"]:
+    for block in ast.rewrite(doc["blocks"], _rendered_citation):
         if block["t"] == "Header":
             kind = _heading_rule(block)
             blocks += [ast.RawBlock("typst", f"#[#show heading: heading-{kind}"), block,
@@ -66,6 +76,48 @@ def _heading_rule(block: dict) -> str:
     if "heading-chapter" not in classes and level == 1:
         return "structural"
     return {1: "chapter", 2: "section"}.get(level, "subsection")
+
+
+CHUNK_MARK = "// thesis: chunk boundary"
+CACHE_VERSION = "1"  # bump when body_ast changes what it hands to pandoc
+
+
+def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
+    """The body split before every chapter and section heading (stable under edits)."""
+    chunks: list[list[dict]] = [[]]
+    for block in blocks:
+        if block["t"] == "Header" and block["c"][0] <= 2 and chunks[-1]:
+            chunks.append([])
+        chunks[-1].append(block)
+    return chunks
+
+
+def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
+    """Pandoc's Typst for the body, section by section; unchanged sections come from the cache.
+
+    Pandoc's Typst output for a section depends only on that section's AST (footnotes and
+    citations are inline, numbering is Typst's), so a section the author did not touch is
+    not converted again. Missing sections go through one pandoc run, split at markers.
+    """
+    chunks = chapter_chunks(doc["blocks"])
+    salt = json.dumps([pandoc.version(), CACHE_VERSION, doc["meta"]])
+    keys = [hashlib.sha256((salt + json.dumps(c)).encode()).hexdigest()[:24] for c in chunks]
+    texts = {k: (cache / f"{k}.typ").read_text() for k in keys
+             if cache is not None and (cache / f"{k}.typ").is_file()}
+    missing = [(k, c) for k, c in zip(keys, chunks) if k not in texts]
+    if missing:
+        joined: list[dict] = []
+        for _, chunk in missing:
+            joined += chunk + [ast.RawBlock("typst", CHUNK_MARK)]
+        out = pandoc.write(body_ast({**doc, "blocks": joined}), "typst", cwd).decode()
+        parts = out.split(CHUNK_MARK)[: len(missing)]
+        for (key, _), text in zip(missing, parts):
+            text = text.strip("\n") + "\n\n"  # the same text whichever batch made it
+            texts[key] = text
+            if cache is not None:
+                cache.mkdir(parents=True, exist_ok=True)
+                (cache / f"{key}.typ").write_text(text)
+    return "".join(texts[k] for k in keys)
 
 
 def template_context(ctx: BuildContext, body: str) -> dict:

@@ -1,0 +1,37 @@
+"""The section cache of the Typst writer never changes the Typst source."""
+
+from __future__ import annotations
+
+from helpers import copy_project
+from thesis.build import Options, Stopwatch, prepare
+from thesis.diagnostics import Reporter
+from thesis.writers.pdf import chapter_chunks, typst_body
+
+
+def test_cold_warm_and_partial_cache_give_the_same_typst(tmp_path):
+    root = copy_project("minimal", tmp_path)
+    ctx, doc = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    cache = tmp_path / "cache"
+    uncached = typst_body(doc, root, None)
+    cold = typst_body(doc, root, cache)
+    files = sorted(cache.iterdir())
+    assert len(files) == len(chapter_chunks(doc["blocks"])) > 3
+    warm = typst_body(doc, root, cache)
+    files[1].unlink()
+    partial = typst_body(doc, root, cache)
+    assert uncached == cold == warm == partial
+    assert "Интеграция теориясы" in warm
+
+
+def test_an_edit_changes_only_its_section(tmp_path):
+    root = copy_project("minimal", tmp_path)
+    cache = tmp_path / "cache"
+    ctx, doc = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    typst_body(doc, root, cache)
+    before = {p.name for p in cache.iterdir()}
+    chapter = root / "content" / "02-practice.md"
+    chapter.write_text(chapter.read_text() + "\nЖаңа сөйлем.\n")
+    ctx, doc = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    text = typst_body(doc, root, cache)
+    after = {p.name for p in cache.iterdir()}
+    assert len(after - before) == 1 and "Жаңа сөйлем." in text
