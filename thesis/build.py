@@ -90,6 +90,8 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) 
         sourcelist.localize(doc, ctx, citeproc_in)
         for transform in TRANSFORMS:
             transform(doc, ctx)
+        # Writers get the language only: the rest (file paths among it) must not reach the outputs.
+        doc["meta"] = {key: value for key, value in doc["meta"].items() if key == "lang"}
     return ctx, doc
 
 

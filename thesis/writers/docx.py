@@ -100,11 +100,23 @@ def write_docx(doc: dict, ctx: BuildContext, cache_dir: Path, pages: dict[str, i
     reference = reference_docx(ctx.project.profile, ctx.language, cache_dir)
     raw = pandoc.write(docx_ast(doc, ctx, pages), "docx", ctx.project.root,
                        [f"--reference-doc={reference}"])
-    return normalise_zip(raw)
+    return normalise_zip(raw, {"docProps/core.xml": core_properties(ctx).encode()})
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """The same archive with fixed timestamps and order: byte-reproducible output."""
+def core_properties(ctx: BuildContext) -> str:
+    """docProps/core.xml: title, author and language of the thesis, the build's date."""
+    import datetime
+    import os
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    date = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    thesis = ctx.project.thesis
+    return render("docx", "core.xml.j2", title=thesis.title, author=thesis.author,
+                  language=pandoc.LANG_TAGS[ctx.language], date=date)
+
+
+def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """The same archive with fixed timestamps and order (byte-reproducible), parts replaced."""
+    replace = replace or {}
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -114,5 +126,5 @@ def normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, replace.get(name) or src.read(name))
     return out.getvalue()
