@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,17 @@ def test_nocite_keeps_an_uncited_entry_quiet(nocite):
     bib = load_bibliography([CASES / "cited.bib"], reporter, GROUPS)
     check_citations(bib, {"used": [("content/01-intro.md", 3)]}, nocite, reporter)
     assert [d.code for d in reporter.diagnostics] == ["bib.incomplete"]
+
+
+def test_whole_issue_is_described_by_its_title_alone(tmp_path):
+    """Pandoc maps @periodical to an article that is its own container; the build mends it."""
+    from thesis.bibliography import csl_items
+    from thesis.diagnostics import Reporter
+    bib_path = tmp_path / "issue.bib"
+    bib_path.write_text("@periodical{kp, title = {Казахстанская правда}, entrysubtype = {newspaper},\n"
+                        "  date = {2001-04-15}, langid = {kazakh}, group = {periodicals}}\n", encoding="utf-8")
+    bib = load_bibliography([bib_path], Reporter(quiet=True))
+    items = json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "cache").read_text())
+    assert items[0]["title"] == "Казахстанская правда"
+    assert "container-title" not in items[0]
+    assert items[0]["language"] == "kk-KZ"

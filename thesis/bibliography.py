@@ -12,6 +12,8 @@ Warnings go to the reporter; errors are collected over all files and raised as o
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
+from . import pandoc
 from .diagnostics import Diagnostic, Reporter, UserError, _rel
 from .schema import read_text
 
@@ -105,6 +108,49 @@ class Bibliography:
         """The language of a source (kk, ru, en), `default` when it has none."""
         entry = self.entries.get(key)
         return (entry.language if entry else None) or default
+
+
+# ---------------------------------------------------------------- CSL items for citeproc
+
+CSL_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}
+
+
+def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path) -> Path:
+    """A CSL JSON file of the bibliography for citeproc, pandoc's mapping mended; cached
+    by the files' content, so the conversion runs only when the BibTeX changes."""
+    digest = hashlib.sha256(CSL_ITEMS_VERSION.encode())
+    for path in paths:
+        digest.update(path.read_bytes())
+    target = cache / f"bibliography-{digest.hexdigest()[:16]}.json"
+    if not target.is_file():
+        items = [mend_csl_item(item, bib.entries.get(item.get("id", "")))
+                 for item in pandoc.bibtex_to_csl(paths, cwd)]
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(items, ensure_ascii=False, indent=1))
+        tmp.replace(target)
+    return target
+
+
+CSL_ITEMS_VERSION = "1"  # bump when mend_csl_item changes
+
+
+def mend_csl_item(item: dict, entry: "Entry | None") -> dict:
+    """One CSL item with what pandoc's biblatex mapping gets wrong for GOST put right.
+
+    - `@periodical` (a whole issue of a newspaper or journal) becomes an article whose title
+      is also its container: GOST describes the issue by its title alone, so the container
+      goes ("Казахстанская правда. – 2001. – 15 апреля", not "… // Казахстанская правда").
+    - `langid = kazakh` is left as "kazakh" by pandoc: it becomes the tag kk-KZ, like
+      russian → ru-RU.
+    """
+    if entry is None:
+        return item
+    if entry.type == "periodical" and item.get("container-title") == item.get("title"):
+        item.pop("container-title", None)
+    if entry.language:
+        item["language"] = CSL_LANGUAGES[entry.language]
+    return item
 
 
 # ---------------------------------------------------------------- loading

@@ -84,7 +84,9 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) 
         bib_paths = [project_file(project, b, "bibliography file") for b in project.thesis.bibliography]
         ctx.bibliography = load_bibliography(bib_paths, project.profile.source_list.groups, reporter)
     with clock.stage("parse"):
-        doc, citeproc_in = parse_all(ctx, bib_paths)
+        items = ([bibliography.csl_items(ctx.bibliography, bib_paths, root, cache_dir(root, options))]
+                 if bib_paths else [])
+        doc, citeproc_in = parse_all(ctx, items)
     with clock.stage("transform"):
         check_citations(doc, ctx)
         sourcelist.localize(doc, ctx, citeproc_in)
@@ -114,6 +116,11 @@ def parse_all(ctx: BuildContext, bib_paths: list[Path]) -> tuple[dict, Callable[
             results[language] = run(language)
         return results[language]
     return results[ctx.language], citeproc_in
+
+
+def cache_dir(root: Path, options: Options) -> Path:
+    """Where the build keeps what it can reuse (reference document, Typst sections, CSL items)."""
+    return (options.out or root / "build").resolve() / ".cache"
 
 
 def load_bibliography(paths: list[Path], groups: list[str], reporter: Reporter) -> Bibliography | None:
@@ -191,9 +198,9 @@ def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
     artefacts: dict[str, bytes] = {}
     result = BuildResult(font=font, ast=doc)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pdf_job = (pool.submit(render_pdf, doc, ctx, font, epoch, options, out_dir / ".cache", clock)
+        pdf_job = (pool.submit(render_pdf, doc, ctx, font, epoch, options, cache_dir(root, options), clock)
                    if "pdf" in options.targets else None)
-        docx_job = (pool.submit(render_docx, doc, ctx, out_dir / ".cache", options.release, clock)
+        docx_job = (pool.submit(render_docx, doc, ctx, cache_dir(root, options), options.release, clock)
                     if "docx" in options.targets else None)
         if pdf_job:
             artefacts["pdf"], result.pages, result.typst = pdf_job.result()

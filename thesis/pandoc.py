@@ -84,6 +84,16 @@ def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path |
     return json.loads(stdout), missing
 
 
+def bibtex_to_csl(paths: list[Path], cwd: Path) -> list[dict]:
+    """The BibLaTeX files as CSL JSON items (pandoc's own field mapping)."""
+    items: list[dict] = []
+    for path in paths:
+        stdout, _ = run(["--from", "biblatex", "--to", "csljson", str(path)], b"", cwd,
+                        f"reading {path.name}")
+        items += json.loads(stdout)
+    return items
+
+
 def write(doc: dict, to: str, cwd: Path, extra: list[str] = ()) -> bytes:
     """The AST rendered by one of pandoc's writers (`typst`, `docx`)."""
     args = ["--from", "json", "--to", to, *extra]
