@@ -74,7 +74,9 @@ def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path |
     args = ["--from", READER, "--to", "json", *[str(p) for p in chapters], "-"]
     meta = {"lang": LANG_TAGS[language],
             "nocite": ", ".join("@" + key for key in nocite),
-            "link-citations": True, "suppress-bibliography": False}
+            "link-citations": True, "suppress-bibliography": False,
+            # GOST: the note mark stands right after the word, before the punctuation.
+            "notes-after-punctuation": False}
     if bibliography:
         args += ["--citeproc"] + [f"--bibliography={p}" for p in bibliography]
         if csl:

@@ -7,9 +7,10 @@ import re
 
 from .. import ast, bibliography, sourcelist
 from ..context import BuildContext
-from . import content, references, structure
+from . import citations, content, references, structure
 
 TRANSFORMS = [
+    citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"
     content.refuse_raw,      # raw Typst/OpenXML only where the profile allows it
     content.resolve_images,  # images inside the project, as project-relative paths
     structure.apply,         # structural headings, numbering, letter case, the outline

@@ -1,0 +1,87 @@
+"""GOST footnotes and the grouped source list as the reader sees them, the same in PDF and DOCX."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+
+from helpers import build_copy, pdf_pages
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+NOTES = [
+    "Барановский В. Г. Политическая интеграция в Западной Европе. Москва: Наука, 1983. С. 200.",
+    "Там же. С. 32.",
+    "Назарбаев Н. Ә. Сындарлы он жыл. Алматы: Атамұра, 2003. 45 бет.",
+    "Сонда, 46 бет.",
+    "Haas E. B. The Challenge of Regionalism // International Organization. 1958. Vol. 12. No. 4. P. 442.",
+    "Барановский В. Г. Указ. соч. С. 35.",
+    "Устав Содружества Независимых Государств // Сборник документов / ред. К. К. Токаев. Алматы, 1998. Т. 1. С. 105.",
+    "Бектепов Б. Десять шагов к интеграции // Гудок. 1998. 23 мая.",
+    "Қараңыз: Haas E. B. Op. cit. P. 450.",
+]
+SOURCE_LIST = [
+    "Деректемелер",
+    "1. Устав Содружества Независимых Государств // Сборник документов / ред. К. К. Токаев. – Алматы, 1998. – Т. 1. – С. 105–120.",
+    "Мерзімдік басылымдар",
+    "1. Бектепов Б. Десять шагов к интеграции // Гудок. – 1998. – 23 мая.",
+    "2. Haas E. B. The Challenge of Regionalism // International Organization. – 1958. – Vol. 12. – No. 4. – P. 440–458.",
+    "Арнайы әдебиеттер",
+    "1. Барановский В. Г. Политическая интеграция в Западной Европе. – Москва: Наука, 1983. – 264 с.",
+    "2. Назарбаев Н. Ә. Сындарлы он жыл. – Алматы: Атамұра, 2003.",
+    "Интернет сайттары",
+    "1. Қазақстан Республикасы Сыртқы істер министрлігі [Электрондық ресурс]. – URL: http://www.mfa.kz (қаралған күні: 01.02.2015).",
+]
+
+
+@pytest.fixture(scope="module")
+def cited(tmp_path_factory):
+    _, result, reporter = build_copy("cited", tmp_path_factory.mktemp("cited"))
+    return result
+
+
+def _docx_footnotes(path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/footnotes.xml"))
+    notes = []
+    for note in root.iter(f"{W}footnote"):
+        if note.get(f"{W}type") in ("separator", "continuationSeparator"):
+            continue
+        text = "".join(t.text or "" for t in note.iter(f"{W}t"))
+        notes.append(" ".join(text.split()))
+    return notes
+
+
+def _docx_paragraphs(path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for p in root.iter(f"{W}p"):
+        text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t")).split())
+        if text:
+            out.append(text)
+    return out
+
+
+def test_docx_footnotes_read_as_gost(cited):
+    assert _docx_footnotes(cited.outputs["docx"]) == NOTES
+
+
+def test_pdf_footnotes_read_as_gost_with_marks_before_punctuation(cited):
+    page = pdf_pages(cited.outputs["pdf"])[2]
+    for number, note in enumerate(NOTES, start=1):
+        assert f"{number}{note}" in page, note
+    assert "көп қырлы1." in page and "жазады2." in page  # the mark right after the word
+
+
+def test_source_list_is_grouped_the_same_in_both_outputs(cited):
+    docx_text = _docx_paragraphs(cited.outputs["docx"])
+    start = len(docx_text) - 1 - docx_text[::-1].index("ӘДЕБИЕТТЕР ТІЗІМІ")  # the heading, not the contents entry
+    docx_list = docx_text[start + 1:]
+    # Word numbers list items itself: the DOCX paragraphs carry the text, the numbering is a list.
+    assert docx_list == [re.sub(r"^\d+\. ", "", line) for line in SOURCE_LIST]
+    pdf_text = " ".join(pdf_pages(cited.outputs["pdf"])[3:])
+    assert " ".join(SOURCE_LIST) in pdf_text

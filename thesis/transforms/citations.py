@@ -1,0 +1,29 @@
+"""Citations as GOST prints them, where pandoc's citeproc integration differs."""
+
+from __future__ import annotations
+
+from .. import ast
+from ..context import BuildContext
+
+
+def unparenthesize_in_notes(doc: dict, ctx: BuildContext) -> None:
+    """A citation inside a hand-written footnote without the parentheses pandoc adds.
+
+    With a note style pandoc renders such a citation in parentheses ("See (Барановский …
+    С. 3)."); GOST R 7.0.5 writes "См.: Барановский … С. 3.".
+    """
+    for note in ast.walk(doc["blocks"]):
+        if note["t"] != "Note":
+            continue
+        for cite in ast.walk(note["c"]):
+            if cite["t"] == "Cite":
+                _strip_parentheses(cite["c"][1])
+
+
+def _strip_parentheses(inlines: list) -> None:
+    strs = [i for i in inlines if i["t"] == "Str"]
+    if not strs or not strs[0]["c"].startswith("(") or not strs[-1]["c"].endswith(")"):
+        return
+    strs[0]["c"] = strs[0]["c"][1:]
+    strs[-1]["c"] = strs[-1]["c"][:-1]
+    inlines[:] = [i for i in inlines if not (i["t"] == "Str" and i["c"] == "")]
