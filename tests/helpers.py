@@ -39,6 +39,23 @@ def pdf_pages(path: Path) -> list[str]:
     return [re.sub(r"\s+", " ", page.extract_text() or "").strip() for page in reader.pages]
 
 
+def docx_texts(path: Path, part: str, element: str = "p") -> list[str]:
+    """The text of each `w:<element>` (paragraph, footnote…) of a DOCX part, spaces folded."""
+    import zipfile
+    from lxml import etree
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read(part))
+    texts = []
+    for node in root.iter(w + element):
+        if node.get(w + "type") in ("separator", "continuationSeparator"):
+            continue
+        text = " ".join("".join(t.text or "" for t in node.iter(w + "t")).split())
+        if text:
+            texts.append(text)
+    return texts
+
+
 def pdf_fonts(path: Path) -> set[str]:
     """Base font names embedded in the PDF (subset prefixes removed)."""
     reader = pypdf.PdfReader(str(path))

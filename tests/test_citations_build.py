@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import re
-import zipfile
 
 import pytest
-from lxml import etree
 
-from helpers import build_copy, pdf_pages
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+from helpers import build_copy, docx_texts, pdf_pages
 
 NOTES = [
     "Барановский В. Г. Политическая интеграция в Западной Европе. Москва: Наука, 1983. С. 200.",
@@ -43,31 +39,8 @@ def cited(tmp_path_factory):
     return result
 
 
-def _docx_footnotes(path) -> list[str]:
-    with zipfile.ZipFile(path) as z:
-        root = etree.fromstring(z.read("word/footnotes.xml"))
-    notes = []
-    for note in root.iter(f"{W}footnote"):
-        if note.get(f"{W}type") in ("separator", "continuationSeparator"):
-            continue
-        text = "".join(t.text or "" for t in note.iter(f"{W}t"))
-        notes.append(" ".join(text.split()))
-    return notes
-
-
-def _docx_paragraphs(path) -> list[str]:
-    with zipfile.ZipFile(path) as z:
-        root = etree.fromstring(z.read("word/document.xml"))
-    out = []
-    for p in root.iter(f"{W}p"):
-        text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t")).split())
-        if text:
-            out.append(text)
-    return out
-
-
 def test_docx_footnotes_read_as_gost(cited):
-    assert _docx_footnotes(cited.outputs["docx"]) == NOTES
+    assert docx_texts(cited.outputs["docx"], "word/footnotes.xml", "footnote") == NOTES
 
 
 def test_pdf_footnotes_read_as_gost_with_marks_before_punctuation(cited):
@@ -78,7 +51,7 @@ def test_pdf_footnotes_read_as_gost_with_marks_before_punctuation(cited):
 
 
 def test_source_list_is_grouped_the_same_in_both_outputs(cited):
-    docx_text = _docx_paragraphs(cited.outputs["docx"])
+    docx_text = docx_texts(cited.outputs["docx"], "word/document.xml")
     start = len(docx_text) - 1 - docx_text[::-1].index("ӘДЕБИЕТТЕР ТІЗІМІ")  # the heading, not the contents entry
     docx_list = docx_text[start + 1:]
     # Word numbers list items itself: the DOCX paragraphs carry the text, the numbering is a list.
