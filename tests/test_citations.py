@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pypandoc
@@ -38,11 +39,19 @@ Q[@security2012]. R[@mfa]. S[@osipov1995, p. 12]. T[@almaty1998, p. 105].
 """
 
 
+def csl_items(bib: Path) -> Path:
+    """The CSL JSON the build gives citeproc for `bib` (pandoc's mapping, mended)."""
+    from thesis.bibliography import csl_items as build_items, load_bibliography
+    from thesis.diagnostics import Reporter
+    cache = Path(tempfile.gettempdir()) / "thesis-test-csl"
+    return build_items(load_bibliography([bib], Reporter(quiet=True)), [bib], bib.parent, cache)
+
+
 def citeproc(markdown: str, lang: str, bib: Path = BIB) -> dict:
-    """The pandoc AST of `markdown` after citeproc with the project's style."""
+    """The pandoc AST of `markdown` after citeproc with the project's style, as the build runs it."""
     out = subprocess.run(
         [pypandoc.get_pandoc_path(), "--from", "markdown", "--to", "json", "--citeproc",
-         f"--csl={CSL}", f"--bibliography={bib}", "--metadata", f"lang={LANG_TAGS[lang]}"],
+         f"--csl={CSL}", f"--bibliography={csl_items(bib)}", "--metadata", f"lang={LANG_TAGS[lang]}"],
         input=markdown.encode(), capture_output=True, check=True)
     return json.loads(out.stdout)
 

@@ -132,7 +132,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path) -> P
     return target
 
 
-CSL_ITEMS_VERSION = "1"  # bump when mend_csl_item changes
+CSL_ITEMS_VERSION = "2"  # bump when mend_csl_item changes
 
 
 def mend_csl_item(item: dict, entry: "Entry | None") -> dict:
@@ -143,9 +143,14 @@ def mend_csl_item(item: dict, entry: "Entry | None") -> dict:
       goes ("Казахстанская правда. – 2001. – 15 апреля", not "… // Казахстанская правда").
     - `langid = kazakh` is left as "kazakh" by pandoc: it becomes the tag kk-KZ, like
       russian → ru-RU.
+    - four or more authors: GOST 7.1 describes the work under its title, with the first
+      author "[и др.]" after it; CSL cannot count names, so the list moves to
+      `original-author`, which the style prints there.
     """
     if entry is None:
         return item
+    if len(item.get("author", [])) >= 4:
+        item["original-author"] = item.pop("author")
     if entry.type == "periodical" and item.get("container-title") == item.get("title"):
         item.pop("container-title", None)
     if entry.language:
