@@ -180,7 +180,7 @@ class SourceList:
     order: Literal["grouped", "citation"] = option("grouped", doc="Grouped and alphabetical, or one list in order of first citation")
     groups: list[str] = option(["documents", "periodicals", "literature", "websites"], doc="Group ids in order")
     numbering: Literal["restart", "continuous"] = option("restart", doc="Entry numbers restart in each group or run on")
-    repeat_terms: Literal["source", "thesis"] = option("source", doc="Language of ibid/op. cit. words: the cited source's or the thesis'")
+    repeat_terms: Literal["source", "thesis"] = option("source", doc="Language of the words in each footnote and list entry (Там же, С., ред., URL…): the cited source's (langid) or the thesis'")
 
 
 @dataclass(kw_only=True)
