@@ -67,3 +67,19 @@ def test_gost_is_longer_than_kz_diploma(tmp_path):
     _, kz, _ = build_copy("long", tmp_path / "a", targets=("pdf",))
     _, gost, _ = build_copy("long", tmp_path / "b", targets=("pdf",), profile="gost-7.32")
     assert gost.pages > kz.pages
+
+
+def test_figures_and_tables_numbered_within_chapters(tmp_path):
+    """captions.numbering: chapter gives "Кесте 2.1" in the PDF (the table is in chapter 2)."""
+    from helpers import copy_project, pdf_pages
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("minimal", tmp_path)
+    (root / "profiles").mkdir()
+    (root / "profiles" / "by-chapter.yaml").write_text(
+        "extends: kz-diploma\nname: by-chapter\ncaptions: {numbering: chapter}\n", encoding="utf-8")
+    result = build(root, Options(targets=("pdf",), profile="by-chapter"), Reporter(quiet=True))
+    text = " ".join(pdf_pages(result.outputs["pdf"]))
+    assert "Кесте 2.1 — Көрсеткіштер" in text
+    continuous = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    assert "Кесте 1 — Көрсеткіштер" in " ".join(pdf_pages(continuous.outputs["pdf"]))

@@ -13,6 +13,7 @@ from ..context import BuildContext
 
 STRUCTURAL = ("contents", "introduction", "conclusion", "references", "abbreviations", "appendix")
 LEVEL_RULES = {1: "chapter", 2: "section", 3: "subsection"}
+FIGURE_PREFIX = "figure-prefix"  # attribute on level-1 headings: chapter number or appendix letter
 
 
 @dataclass
@@ -98,6 +99,9 @@ def apply(doc: dict, ctx: BuildContext) -> None:
             content = ast.inlines(f"{word} {number}") + [{"t": "LineBreak"}] + content
         new_classes = [c for c in classes if c not in ("unnumbered", "-")] + ["unnumbered"]
         new_classes.append(f"heading-{kind or rule_name or 'deep'}")
+        if level == 1:  # what figures and tables under it are numbered with ("1.2", "А.1")
+            prefix = number if kind == "appendix" else (str(counters[0]) if number else "")
+            kv = [pair for pair in kv if pair[0] != FIGURE_PREFIX] + [[FIGURE_PREFIX, prefix]]
         block["c"] = [level, [ident, new_classes, kv], content]
         headings.append(Heading(level, ident, ast.stringify(content), kind or rule_name or "deep", number))
     ctx.meta["headings"] = headings

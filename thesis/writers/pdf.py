@@ -17,7 +17,8 @@ from .. import ast, pandoc
 from ..config import Profile
 from ..context import BuildContext
 from ..diagnostics import UserError
-from ..escape import TypstSource
+from ..escape import TypstSource, typst_string
+from ..transforms.structure import FIGURE_PREFIX
 from ..fonts import FontChoice
 from ..pandoc import LANG_TAGS
 from ..schema import to_mm
@@ -61,6 +62,9 @@ def body_ast(doc: dict) -> dict:
     for block in ast.rewrite(doc["blocks"], _rendered_citation):
         if block["t"] == "Header":
             kind = _heading_rule(block)
+            prefix = dict(ast.attr(block)[2]).get(FIGURE_PREFIX)
+            if prefix is not None:  # figures and tables below are numbered "1.1" or "А.1"
+                blocks.append(ast.RawBlock("typst", f"#start-figure-numbering({typst_string(prefix)})"))
             blocks += [ast.RawBlock("typst", f"#[#show heading: heading-{kind}"), block,
                        ast.RawBlock("typst", "]\n")]
         else:
@@ -81,7 +85,7 @@ def _heading_rule(block: dict) -> str:
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "1"  # bump when body_ast changes what it hands to pandoc
+CACHE_VERSION = "2"  # bump when body_ast changes what it hands to pandoc
 
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
@@ -152,6 +156,7 @@ def template_context(ctx: BuildContext, body: str) -> dict:
         "footnote_rule": profile.footnotes.rule_length,
         "footnote_leading": leading(profile.footnotes.line_spacing),
         "contents_depth": profile.contents.depth,
+        "figures_by_chapter": profile.captions.numbering == "chapter",
         "contents_indent": profile.text.first_line_indent,
         "contents_title_gap": profile.headings.structural.space_after,
     }
