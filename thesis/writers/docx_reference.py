@@ -32,12 +32,14 @@ STRUCTURAL_STYLE = "Structural Heading"
 GROUP_STYLE = "Source Group Heading"
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "indent": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
-VERSION = "1"  # bump when this module changes what it writes
+# What the cache key covers besides the profile: this module's own code, so an edit here
+# never serves a stale reference document.
+SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def reference_docx(profile: Profile, language: str, cache_dir: Path) -> Path:
     """Path of the reference document for this profile and language (built once, cached)."""
-    key = hashlib.sha256(json.dumps([VERSION, pandoc.version(), language, _as_data(profile)],
+    key = hashlib.sha256(json.dumps([SOURCE_HASH, pandoc.version(), language, _as_data(profile)],
                                     sort_keys=True, default=str).encode()).hexdigest()[:16]
     path = cache_dir / f"reference-{profile.name}-{language}-{key}.docx"
     if not path.is_file():
@@ -77,6 +79,7 @@ def build_reference(profile: Profile, language: str) -> bytes:
     _footnote_styles(document, profile)
     _caption_styles(document, profile)
     _toc_styles(document, profile)
+    _table_style(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -94,6 +97,30 @@ def _page(document, profile: Profile) -> None:
         section.start_type = WD_SECTION.NEW_PAGE
         # The title page counts as page 1 and shows no number: a different first page.
         section.different_first_page_header_footer = profile.page_numbers.first_printed > 1
+        _footnote_numbering(section, profile)
+
+
+FOOTNOTE_RESTART = {"continuous": "continuous", "per-page": "eachPage", "per-chapter": "eachSect"}
+
+
+def _footnote_numbering(section, profile: Profile) -> None:
+    """The section's footnote numbering. Pandoc's default document restarts it in each
+    section, which LibreOffice reads as each chapter: the profile says which."""
+    sect = section._sectPr
+    props = sect.find(qn("w:footnotePr"))
+    if props is None:
+        props = OxmlElement("w:footnotePr")
+        later = [el for el in sect if el.tag not in (qn("w:headerReference"), qn("w:footerReference"))]
+        later[0].addprevious(props) if later else sect.append(props)
+    for child in list(props):
+        if child.tag in (qn("w:numRestart"), qn("w:numStart")):
+            props.remove(child)
+    restart = OxmlElement("w:numRestart")
+    restart.set(qn("w:val"), FOOTNOTE_RESTART[profile.footnotes.numbering])
+    start = OxmlElement("w:numStart")
+    start.set(qn("w:val"), "1")
+    props.append(start)
+    props.append(restart)
 
 
 def _footer_page_number(document, profile: Profile) -> None:
@@ -206,8 +233,9 @@ def _heading_style(style, rule, profile: Profile) -> None:
     style.font.size = Pt(to_pt(rule.size))
     style.font.all_caps = False  # the build already upper-cases where the profile says so
     fmt.alignment = ALIGN[rule.align]
-    fmt.first_line_indent = Mm(to_mm(profile.text.first_line_indent)) if rule.align == "indent" else Mm(0)
-    fmt.left_indent = Mm(0)
+    # 'indent': the whole heading starts at the paragraph indent, wrapped lines too (as in the PDF).
+    fmt.first_line_indent = Mm(0)
+    fmt.left_indent = Mm(to_mm(profile.text.first_line_indent)) if rule.align == "indent" else Mm(0)
     fmt.space_before = Pt(to_pt(rule.space_before))
     fmt.space_after = Pt(to_pt(rule.space_after))
     fmt.keep_with_next = True
@@ -272,18 +300,31 @@ def _caption_styles(document, profile: Profile) -> None:
     document.styles["Figure"].paragraph_format.first_line_indent = Mm(0)
 
 
+NUMBER_COLUMN_MM = 10  # room kept free for the page numbers: long entries wrap before it
+
+
 def _toc_styles(document, profile: Profile) -> None:
-    """TOC 1–3: left aligned, page numbers flush right behind dot leaders."""
+    """TOC 1–3: left aligned, page numbers flush right behind dot leaders; a long entry
+    wraps before the number column (a right indent; the tab stop lies beyond it)."""
     section = document.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     for level in (1, 2, 3):
         name = f"toc {level}"  # Word's built-in name; its style id is TOC1
-        style = next((s for s in document.styles if s.name == name), None)
+        style = next((s for s in document.styles if s.name.casefold() == name), None)
         if style is None:
             style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = document.styles["Normal"]
+            style.next_paragraph_style = document.styles["Normal"]
+        # The built-in style, as Word names it: a refreshed contents keeps these settings.
+        element = style.element
+        element.set(qn("w:styleId"), f"TOC{level}")
+        if element.get(qn("w:customStyle")) is not None:
+            del element.attrib[qn("w:customStyle")]
+        style.priority = 39
+        style.unhide_when_used = True
         fmt = style.paragraph_format
         fmt.left_indent = Mm(to_mm(profile.text.first_line_indent) * (level - 1) * 0.8)
+        fmt.right_indent = Mm(NUMBER_COLUMN_MM)
         fmt.first_line_indent = Mm(0)
         fmt.space_before = fmt.space_after = Pt(0)
         fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -291,3 +332,24 @@ def _toc_styles(document, profile: Profile) -> None:
         fmt.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         style.font.size = Pt(to_pt(profile.sizes.body))
         style.font.bold = False
+
+
+def _table_style(document) -> None:
+    """Pandoc's "Table" style with a full grid (GOST tables are ruled, as in the PDF)."""
+    style = document.styles["Table"]
+    tblpr = style.element.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = OxmlElement("w:tblPr")
+        style.element.append(tblpr)
+    for old in tblpr.findall(qn("w:tblBorders")):
+        tblpr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            line.set(qn(key), value)
+        borders.append(line)
+    # CT_TblPr order: tblStyle…tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook
+    later = [el for el in tblpr if el.tag in (qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"),
+                                               qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription"))]
+    later[0].addprevious(borders) if later else tblpr.append(borders)
