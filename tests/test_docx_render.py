@@ -511,3 +511,46 @@ def test_reference_document_is_rebuilt_when_the_profile_changes(tmp_path):
     assert second != first and first.is_file() and second.is_file()
     assert round(docx.Document(str(second)).sections[0].left_margin.mm, 1) == 35.0
     assert round(docx.Document(str(first)).sections[0].left_margin.mm, 1) == 30.0
+
+
+# ================================================================ variants (one layout each)
+
+def render_docx_only(root: Path, profile: str | None = None) -> tuple[Path, list[Page]]:
+    result = build(root, Options(targets=("docx",), profile=profile), Reporter(quiet=True))
+    path = result.outputs["docx"]
+    return path, read_pdf(layout.docx_to_pdf(path.read_bytes()))
+
+
+def test_captions_numbered_within_chapters_when_the_profile_says_so(tmp_path):
+    """captions.numbering: chapter gives "Сурет 1.1" and "Кесте 2.1", as the PDF does."""
+    root = copy_project("rendered", tmp_path)
+    (root / "profiles").mkdir()
+    (root / "profiles" / "by-chapter.yaml").write_text(
+        "extends: kz-diploma\nname: by-chapter\ncaptions: {numbering: chapter}\n", encoding="utf-8")
+    path, pages = render_docx_only(root, "by-chapter")
+    text = " ".join(p.text for p in pages)
+    assert f"{LABELS.figure} 1.1 — Интеграция" in text and f"{LABELS.table} 2.1 — Сауда" in text
+    with zipfile.ZipFile(path) as z:
+        body = z.read("word/document.xml").decode()
+    assert f"SEQ {LABELS.table} \\r 1 \\* ARABIC" in body  # Word restarts the count per chapter too
+
+
+def test_a_long_title_page_still_ends_on_page_one(tmp_path):
+    """The title page's gaps shrink for long metadata: it never spills onto the contents."""
+    root = copy_project("rendered", tmp_path)
+    yaml = (root / "thesis.yaml").read_text(encoding="utf-8")
+    long_title = " ".join(["Посткеңестік кеңістіктегі интеграциялық үрдістердің"] * 5)
+    yaml = yaml.replace("title: Интеграциялық үрдістер және Қазақстан", f"title: {long_title}")
+    yaml = yaml.replace("name: Б. Ж. Төлеуов", "name: Бақытжан Жолдасбекұлы Төлеуов-Сарыарқалықов")
+    (root / "thesis.yaml").write_text(yaml, encoding="utf-8")
+    _, pages = render_docx_only(root)
+    assert "Алматы 2015" in pages[0].text and "Сарыарқалықов" in pages[0].text
+    assert pages[1].body()[0].text == LABELS.contents
+
+
+def test_title_page_fills_the_page_like_the_pdf(sample):
+    """The last line (city, year) sits at the foot of the text area, as the PDF's `1fr` gaps put it."""
+    for pages in (sample.pages, sample.typst_pages):
+        last = pages[0].body()[-1]
+        assert last.text == "Алматы 2015"
+        assert PAGE_MM[1] - MARGINS["bottom"] - last.bottom / MM < 25, last.bottom / MM

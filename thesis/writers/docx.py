@@ -14,6 +14,7 @@ from .. import ast, pandoc
 from ..context import BuildContext
 from ..templates import render
 from ..schema import to_mm, to_pt
+from ..transforms.structure import FIGURE_PREFIX
 from .docx_reference import GROUP_STYLE, PAPER_MM, STRUCTURAL_STYLE, reference_docx
 from .pdf import template_data
 
@@ -48,21 +49,42 @@ def _docx_blocks(blocks: list[dict]) -> list[dict]:
 
 
 def _caption_fields(doc: dict, ctx: BuildContext) -> None:
-    """'Сурет 1 — …' / 'Кесте 1 — …' with Word SEQ fields, so Word's lists and references work."""
+    """'Сурет 1 — …' / 'Кесте 1 — …' with Word SEQ fields, so Word's lists and references work.
+
+    Numbered as the PDF numbers them: through the thesis, or (captions.numbering: chapter)
+    within each level-1 heading, "2.1" with the heading's figure prefix before the field
+    and the sequence restarted (`\\r 1`) at the chapter's first caption."""
     labels = ctx.project.labels
+    by_chapter = ctx.project.profile.captions.numbering == "chapter"
     counters = {"Figure": 0, "Table": 0}
+    prefix = ""
     for node in ast.walk(doc["blocks"]):
+        if by_chapter:
+            found = _figure_prefix(node)
+            if found is not None:
+                prefix, counters = found, {"Figure": 0, "Table": 0}
         if node["t"] not in counters:
             continue
         caption_blocks = node["c"][1][1]
         if not caption_blocks or caption_blocks[0]["t"] not in ("Plain", "Para"):
             continue
         counters[node["t"]] += 1
+        number = counters[node["t"]]
         word = labels.figure if node["t"] == "Figure" else labels.table
-        field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()),
-                       number=counters[node["t"]])
-        caption_blocks[0]["c"][:0] = ast.inlines(word) + [ast.Space(), ast.RawInline("openxml", field),
-                                                          ast.Space(), ast.Str("—"), ast.Space()]
+        field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()), number=number,
+                       restart=by_chapter and number == 1)
+        lead = [ast.Str(f"{prefix}.")] if by_chapter and prefix else []
+        caption_blocks[0]["c"][:0] = (ast.inlines(word) + [ast.Space(), *lead, ast.RawInline("openxml", field),
+                                                           ast.Space(), ast.Str("—"), ast.Space()])
+
+
+def _figure_prefix(node: dict) -> str | None:
+    """The figure prefix a level-1 heading (or its styled Div) carries, if it is one."""
+    if node["t"] == "Header" and node["c"][0] == 1:
+        return dict(node["c"][1][2]).get(FIGURE_PREFIX, "")
+    if node["t"] == "Div":
+        return dict(node["c"][0][2]).get(FIGURE_PREFIX)
+    return None
 
 
 def _styled_heading(block: dict) -> dict:
@@ -77,9 +99,11 @@ def _styled_heading(block: dict) -> dict:
         style = GROUP_STYLE
     else:
         return block
-    # A Span with the heading's id keeps the bookmark the contents links to.
+    # A Span with the heading's id keeps the bookmark the contents links to; the Div keeps
+    # the figure prefix of a level-1 heading for the captions under it.
     para = ast.Para([{"t": "Span", "c": [[ident, [], []], content]}])
-    return ast.Div([para], "", [], [["custom-style", style]])
+    keep = [pair for pair in kv if pair[0] == FIGURE_PREFIX] if level == 1 else []
+    return ast.Div([para], "", [], [["custom-style", style], *keep])
 
 
 def title_page_xml(ctx: BuildContext) -> str:
