@@ -21,7 +21,7 @@ from .config import load_project
 from .context import BuildContext
 from .diagnostics import Reporter, UserError
 from .fonts import FontChoice, choose_font
-from .outputs import build_lock, write_atomic
+from .outputs import build_lock, commit
 from .sources import check_metadata_blocks, project_file, read_chapters
 from .transforms import TRANSFORMS, check_citations
 from .writers.docx import write_docx
@@ -188,9 +188,14 @@ def render_docx(doc: dict, ctx: BuildContext, cache: Path, release: bool,
 
 def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
     """Build the requested outputs of the thesis at `root`."""
-    clock = Stopwatch()
     root = root.resolve()
     out_dir = (options.out or root / "build").resolve()
+    with build_lock(out_dir):  # held throughout: builds in one folder share its .cache
+        return _build(root, out_dir, options, reporter)
+
+
+def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> BuildResult:
+    clock = Stopwatch()
     epoch = source_date_epoch(root)
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps the DOCX with it
     ctx, doc = prepare(root, options, reporter, clock)
@@ -209,12 +214,11 @@ def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
     result.warnings = len(reporter.warnings)
     if options.strict and result.warnings:
         raise UserError(f"{result.warnings} warning(s) and --strict: nothing written", code="build.strict")
-    with clock.stage("write"), build_lock(out_dir):
-        for kind, data in artefacts.items():
-            path = out_dir / f"thesis.{kind}"
-            write_atomic(path, data)
-            result.outputs[kind] = path
-        if options.keep_typst and result.typst:
-            write_atomic(out_dir / "thesis.typ", result.typst.encode())
+    files = {out_dir / f"thesis.{kind}": data for kind, data in artefacts.items()}
+    if options.keep_typst and result.typst:
+        files[out_dir / "thesis.typ"] = result.typst.encode()
+    with clock.stage("write"):
+        commit(files)  # all together, atomically, signals held back meanwhile
+    result.outputs = {kind: out_dir / f"thesis.{kind}" for kind in artefacts}
     result.timings = clock.timings
     return result

@@ -1,19 +1,27 @@
 """Command line: `thesis [pdf|docx ...] [--profile P] [--out DIR] [--strict] [--debug] [--quiet]`.
 
-Exit codes: 0 built, 1 user error (one line per problem), 2 usage error.
+Exit codes: 0 built, 1 user error (one line per problem), 2 usage error, 3 internal
+error, 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM): nothing half-written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
-from . import __version__
-from .build import TARGETS, Options, build
+# Light imports only: the build's own (Typst, Jinja, pandoc glue) are imported inside
+# main() once SIGTERM/SIGINT are handled, so even an early signal ends in one line.
+from . import __version__, pandoc
 from .diagnostics import Reporter, UserError
+from .outputs import SIGNALS, Interrupted
+
+TARGETS = ("pdf", "docx")  # = thesis.build.TARGETS
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,18 +47,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet, format=args.format)
     targets = tuple(dict.fromkeys(args.targets)) or TARGETS
-    options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
-                      keep_typst=args.keep_typst,
-                      release=args.release or os.environ.get("CI", "").lower() == "true")
+    built = False
     try:
-        result = build(args.project, options, reporter)
+        with interrupts_stop_the_build():
+            from .build import Options, build
+            options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
+                              keep_typst=args.keep_typst,
+                              release=args.release or os.environ.get("CI", "").lower() == "true")
+            result = build(args.project, options, reporter)
+            built = True
+            if not args.quiet:
+                print(summary(result))
     except UserError as exc:
         for diag in exc.diagnostics:
             print(reporter.render(diag), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: previous outputs left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        if not isinstance(exc, Interrupted):
+            exc = Interrupted(signal.SIGINT)
+        if built:
+            exc.written = True
+        print(str(exc), file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:  # a bug, not the author's fault
         if args.debug:
             traceback.print_exc()
@@ -58,9 +76,29 @@ def main(argv: list[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                   file=sys.stderr)
         return 3
-    if not args.quiet:
-        print(summary(result))
     return 0
+
+
+@contextlib.contextmanager
+def interrupts_stop_the_build():
+    """SIGTERM behaves like Ctrl-C: running pandoc processes are killed and the build
+    stops with `Interrupted`; the outputs are replaced all together or not at all
+    (see `outputs.commit`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        pandoc.stop_all()
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        pandoc.resume()
 
 
 def summary(result) -> str:

@@ -1,19 +1,46 @@
-"""Writing artefacts: atomically (temporary file + rename) and under a build lock."""
+"""Writing artefacts: atomically (temporary file + rename), under a build lock, and
+without being cut in half by Ctrl-C or SIGTERM.
+
+Neither pandoc nor Typst writes its output atomically (the build takes their bytes and
+writes them itself). A build holds `<out>/.lock` from start to end, so a second build
+in the same folder waits (its cache and outputs are shared) and never interleaves.
+Signals that arrive while the outputs are being renamed into place are handled right
+after: the PDF and DOCX are replaced together or not at all.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from .diagnostics import UserError
+from .diagnostics import UserError, _rel
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the build; `written` says whether the outputs were
+    already replaced when it came."""
+
+    def __init__(self, signum: int = signal.SIGINT, written: bool = False):
+        super().__init__(signum, written)
+        self.signum, self.written = signum, written
+
+    def __str__(self) -> str:
+        name = signal.Signals(self.signum).name
+        if self.written:
+            return f"interrupted by {name} after the outputs were written"
+        return f"interrupted by {name}: nothing written, previous outputs left as they were"
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so readers see the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -21,20 +48,89 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def commit(files: dict[Path, bytes]) -> None:
+    """Write every file atomically, as one step: SIGINT/SIGTERM arriving meanwhile are
+    handled once all are in place (it takes milliseconds), so the outputs are always a
+    matching set and no temporary file is left behind."""
+    with signals_held(), contextlib.ExitStack() as cleanup:
+        staged: list[tuple[str, Path]] = []
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            cleanup.callback(_unlink_quietly, tmp)  # a no-op once renamed
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+        for folder in {path.parent for path in files}:
+            _fsync_dir(folder)
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 @contextlib.contextmanager
-def build_lock(out_dir: Path, wait_s: float = 300.0, quiet: bool = False):
-    """Hold `out_dir/.lock` for the build; a concurrent build waits, then gives up clearly."""
+def signals_held():
+    """SIGINT and SIGTERM wait until the block is done; then the build stops
+    (`Interrupted(written=True)`). Outside the main thread signals cannot arrive here."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: received.append(signum)) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+    if received and previous[received[0]] is not signal.SIG_IGN:
+        raise Interrupted(received[0], written=True)
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, wait_s: float | None = None, quiet: bool = False):
+    """Hold `out_dir/.lock` for the build; a concurrent build waits, then gives up clearly.
+
+    The wait is `wait_s` seconds, else $THESIS_LOCK_WAIT, else 300 s. The lock is the
+    kernel's (flock): a build that dies, however it dies, releases it.
+    """
+    if wait_s is None:
+        value = os.environ.get("THESIS_LOCK_WAIT", "300")
+        try:
+            wait_s = float(value)
+        except ValueError:
+            raise UserError(f"THESIS_LOCK_WAIT must be a number of seconds, not {value!r}",
+                            code="env.lock-wait") from None
     out_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(out_dir / ".lock", "a+")
+    lock_path = out_dir / ".lock"
+    handle = open(lock_path, "a+")
     try:
         deadline = time.monotonic() + wait_s
         announced = False
@@ -43,13 +139,14 @@ def build_lock(out_dir: Path, wait_s: float = 300.0, quiet: bool = False):
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise UserError(f"another build holds {out_dir / '.lock'} (waited {wait_s:.0f} s)",
+                if time.monotonic() >= deadline:
+                    raise UserError(f"another build is running in {_rel(out_dir)}/ (it holds {_rel(lock_path)}; "
+                                    f"waited {wait_s:g} s): let it finish or use --out for another folder",
                                     code="build.locked") from None
                 if not announced and not quiet:
-                    print(f"waiting for another build in {out_dir} to finish…", file=sys.stderr)
+                    print(f"waiting for another build in {_rel(out_dir)}/ to finish…", file=sys.stderr)
                     announced = True
-                time.sleep(0.1)
+                time.sleep(0.05)
         yield
     finally:
         handle.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -42,24 +43,67 @@ def version() -> str:
 
 
 def _limit_memory() -> None:  # pragma: no cover - runs in the child
-    import resource
+    # `resource` is imported at module level: an import here, in a child forked while
+    # another thread holds the import lock, would never return.
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+# Pandoc processes running now (the writers run in threads): an interrupt kills them,
+# so Ctrl-C or SIGTERM stops the build at once instead of after pandoc has finished.
+_running: set[subprocess.Popen] = set()
+_stopped = False
+
+
+def stop_all() -> None:
+    """Kill every running pandoc and refuse to start new ones (called on an interrupt)."""
+    global _stopped
+    _stopped = True
+    for proc in list(_running):  # list(): a signal handler may run while a thread adds one
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+
+def resume() -> None:
+    """Allow pandoc to run again (after an interrupted build, in the same process)."""
+    global _stopped
+    _stopped = False
 
 
 def run(args: list[str], stdin: bytes, cwd: Path, what: str) -> tuple[bytes, str]:
     """Pandoc's stdout and stderr for `args`; a failure or a time-out is a UserError."""
+    if _stopped:
+        raise UserError(f"interrupted before {what}", code="build.interrupted")
+    proc = subprocess.Popen([executable(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=cwd, preexec_fn=_limit_memory,
+                            env={**os.environ, "LC_ALL": "C.UTF-8"})
+    _running.add(proc)
     try:
-        proc = subprocess.run([executable(), *args], input=stdin, capture_output=True,
-                              cwd=cwd, timeout=TIMEOUT_S, preexec_fn=_limit_memory,
-                              env={**os.environ, "LC_ALL": "C.UTF-8"})
-    except subprocess.TimeoutExpired:
-        raise UserError(f"pandoc took longer than {TIMEOUT_S} s {what}; "
-                        "the input probably has a pathological construct", code="tool.timeout") from None
-    stderr = proc.stderr.decode("utf-8", "replace")
+        with proc:
+            try:
+                stdout, raw_err = proc.communicate(stdin, timeout=TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                raise UserError(f"pandoc took longer than {TIMEOUT_S} s {what}; the input probably "
+                                "has a pathological construct (simplify it or split the chapter)",
+                                code="tool.timeout") from None
+            except BaseException:  # an interrupt: never leave pandoc running
+                proc.kill()
+                raise
+    finally:
+        _running.discard(proc)
+    stderr = raw_err.decode("utf-8", "replace")
     if proc.returncode != 0:
+        if _stopped:
+            raise UserError(f"interrupted while {what}", code="build.interrupted")
+        if "out of memory" in stderr.lower() or "heap overflow" in stderr.lower():
+            raise UserError(f"pandoc ran out of memory ({MEMORY_LIMIT / 1024**3:g} GiB) {what}; the input "
+                            "probably has a pathological construct", code="tool.memory")
         message = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
         raise UserError(f"pandoc failed {what}: {message}", code="tool.pandoc")
-    return proc.stdout, stderr
+    return stdout, stderr
 
 
 def metadata_block(meta: dict) -> bytes:

@@ -20,6 +20,7 @@ from ..diagnostics import UserError
 from ..escape import TypstSource, typst_string
 from ..transforms.structure import FIGURE_PREFIX
 from ..fonts import FontChoice
+from ..outputs import write_atomic
 from ..pandoc import LANG_TAGS
 from ..schema import to_mm
 from ..templates import render
@@ -108,7 +109,7 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
     chunks = chapter_chunks(doc["blocks"])
     salt = json.dumps([pandoc.version(), CACHE_VERSION, doc["meta"]])
     keys = [hashlib.sha256((salt + json.dumps(c)).encode()).hexdigest()[:24] for c in chunks]
-    texts = {k: (cache / f"{k}.typ").read_text() for k in keys
+    texts = {k: (cache / f"{k}.typ").read_text(encoding="utf-8") for k in keys
              if cache is not None and (cache / f"{k}.typ").is_file()}
     missing = [(k, c) for k, c in zip(keys, chunks) if k not in texts]
     if missing:
@@ -121,8 +122,7 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
             text = text.strip("\n") + "\n\n"  # the same text whichever batch made it
             texts[key] = text
             if cache is not None:
-                cache.mkdir(parents=True, exist_ok=True)
-                (cache / f"{key}.typ").write_text(text)
+                write_atomic(cache / f"{key}.typ", text.encode(), durable=False)  # never half a section
     return "".join(texts[k] for k in keys)
 
 
