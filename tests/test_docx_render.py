@@ -22,7 +22,8 @@ Measurements (documented where they are made):
   and the size of the runs of body lines; footnotes the same at the note size.
 * page numbers: the only text below the bottom margin, centred under the text area.
 
-The tests skip (with the reason) where LibreOffice or poppler is missing; CI has both.
+The rendering tests skip (with the reason) where LibreOffice or poppler is missing; CI
+has both. The reference document's tests need neither.
 """
 
 from __future__ import annotations
@@ -49,11 +50,6 @@ from thesis.config import load_profile
 from thesis.diagnostics import Reporter
 from thesis.schema import to_mm, to_pt
 
-pytestmark = [
-    pytest.mark.skipif(layout.soffice() is None,
-                       reason="LibreOffice is not installed (Debian: libreoffice-writer-nogui)"),
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed"),
-]
 
 MM = 72 / 25.4
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -153,6 +149,15 @@ def read_pdf(data: bytes) -> list[Page]:
 
 # ================================================================ the builds
 
+
+def laid_out(docx_bytes: bytes) -> list[Page]:
+    """The DOCX as LibreOffice lays it out, read back; skips where the tools are missing."""
+    if layout.soffice() is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    return read_pdf(layout.docx_to_pdf(docx_bytes))
+
 @dataclass
 class Rendered:
     root: Path
@@ -164,10 +169,12 @@ class Rendered:
 
 
 def render(root: Path) -> Rendered:
+    if layout.soffice() is None or shutil.which("pdftotext") is None:
+        laid_out(b"")  # skips, with the reason, before building
     result = build(root, Options(release=True), Reporter(quiet=True))
     docx_bytes = result.outputs["docx"].read_bytes()
     return Rendered(root, result.outputs["docx"], read_pdf(result.outputs["pdf"].read_bytes()),
-                    read_pdf(layout.docx_to_pdf(docx_bytes)), result.docx_contents, result.ast)
+                    laid_out(docx_bytes), result.docx_contents, result.ast)
 
 
 @pytest.fixture(scope="module")
@@ -518,7 +525,7 @@ def test_reference_document_is_rebuilt_when_the_profile_changes(tmp_path):
 def render_docx_only(root: Path, profile: str | None = None) -> tuple[Path, list[Page]]:
     result = build(root, Options(targets=("docx",), profile=profile), Reporter(quiet=True))
     path = result.outputs["docx"]
-    return path, read_pdf(layout.docx_to_pdf(path.read_bytes()))
+    return path, laid_out(path.read_bytes())
 
 
 def test_captions_numbered_within_chapters_when_the_profile_says_so(tmp_path):
@@ -554,3 +561,12 @@ def test_title_page_fills_the_page_like_the_pdf(sample):
         last = pages[0].body()[-1]
         assert last.text == "Алматы 2015"
         assert PAGE_MM[1] - MARGINS["bottom"] - last.bottom / MM < 25, last.bottom / MM
+
+
+def test_reference_document_hyphenates_where_the_profile_does():
+    from thesis.writers.docx_reference import build_reference
+    import io as _io
+    for language, expected in (("kk", False), ("ru", True)):
+        assert PROFILE.text.hyphenate[language] is expected
+        settings = docx.Document(_io.BytesIO(build_reference(PROFILE, language))).settings.element
+        assert (settings.find(f"{W}autoHyphenation") is not None) is expected, language

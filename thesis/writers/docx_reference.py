@@ -80,6 +80,7 @@ def build_reference(profile: Profile, language: str) -> bytes:
     _caption_styles(document, profile)
     _toc_styles(document, profile)
     _table_style(document)
+    _settings(document, profile, language)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -353,3 +354,19 @@ def _table_style(document) -> None:
     later = [el for el in tblpr if el.tag in (qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"),
                                                qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription"))]
     later[0].addprevious(borders) if later else tblpr.append(borders)
+
+
+
+def _settings(document, profile: Profile, language: str) -> None:
+    """Document settings pandoc carries over from the reference: hyphenation where the
+    profile hyphenates the thesis language (as the PDF does).
+
+    No `w:compat` mode is set: Word opens the file in compatibility mode, whose tab rules
+    the contents relies on (a right tab stop beyond the right indent, the page numbers'
+    column). In mode 15 LibreOffice (following Word 2013's layout rules) drops such a
+    stop and the numbers vanish: seen in the rendering tests."""
+    settings = document.settings.element
+    for old in settings.findall(qn("w:autoHyphenation")):
+        settings.remove(old)
+    if profile.text.hyphenate.get(language, False):
+        settings.find(qn("w:defaultTabStop")).addnext(OxmlElement("w:autoHyphenation"))
