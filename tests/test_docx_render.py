@@ -166,15 +166,18 @@ class Rendered:
     pages: list[Page]  # the DOCX as LibreOffice lays it out
     docx_contents: str
     ast: dict
+    warnings: list[str] = field(default_factory=list)  # codes of the build's warnings
 
 
 def render(root: Path) -> Rendered:
     if layout.soffice() is None or shutil.which("pdftotext") is None:
         laid_out(b"")  # skips, with the reason, before building
-    result = build(root, Options(release=True), Reporter(quiet=True))
+    reporter = Reporter(quiet=True)
+    result = build(root, Options(release=True), reporter)
     docx_bytes = result.outputs["docx"].read_bytes()
     return Rendered(root, result.outputs["docx"], read_pdf(result.outputs["pdf"].read_bytes()),
-                    laid_out(docx_bytes), result.docx_contents, result.ast)
+                    laid_out(docx_bytes), result.docx_contents, result.ast,
+                    [w.code for w in reporter.warnings])
 
 
 @pytest.fixture(scope="module")
@@ -291,6 +294,7 @@ def test_contents_lists_every_heading_with_the_page_libreoffice_put_it_on(render
     wrong = [(h, n, actual[h]) for h, n in entries if actual[h] != n]
     assert wrong == [], f"(heading, contents says, rendered on): {wrong}"
     assert rendered.docx_contents.startswith("release: contents numbered from a LibreOffice layout")
+    assert "docx.layout-missing" not in rendered.warnings
 
 
 def test_contents_has_dot_leaders_and_numbers_flush_right(sample):

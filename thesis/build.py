@@ -181,6 +181,11 @@ def render_docx(doc: dict, ctx: BuildContext, cache: Path, release: bool,
         return data, "release without LibreOffice: contents without page numbers"
     with clock.stage("docx: LibreOffice layout"):
         pages = layout.heading_pages(ctx.meta["headings"], layout.docx_to_pdf(data))
+    listed = [h for h in ctx.meta["headings"] if h.level <= ctx.project.profile.contents.depth and h.ident]
+    if missing := [h.text for h in listed if h.ident not in pages]:
+        ctx.reporter.warn(f"release mode: LibreOffice's layout did not show where {len(missing)} heading(s) "
+                          f"landed ({', '.join(missing[:3])}): their contents entries have no page number",
+                          code="docx.layout-missing")
     with clock.stage("docx"):
         data = write_docx(doc, ctx, cache, pages=pages)
     return data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings)"
