@@ -74,20 +74,35 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict]:
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file (BOM tolerated); anything else is a UserError naming the file."""
+    """A UTF-8 text file (BOM tolerated); anything else is a UserError naming the file,
+    the line of the first bad byte and how to convert it."""
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = ""
-        try:
-            raw.decode("cp1251")
-            hint = f"; it looks like CP1251: convert it with `iconv -f cp1251 -t utf-8 {path.name} -o {path.name}.utf8`"
-        except UnicodeDecodeError:
-            pass
+        name = path.name
+        convert = "convert it with `iconv -f {} -t utf-8 " + f"{name} -o {name}.utf8` and replace the file"
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "; it is UTF-16: " + convert.format("utf-16")
+        elif _mostly_utf8(raw):
+            hint = "; the rest of the file is UTF-8: retype the character on that line (or delete the stray byte)"
+        else:
+            try:
+                raw.decode("cp1251")
+                hint = "; it looks like CP1251: " + convert.format("cp1251")
+            except UnicodeDecodeError:
+                hint = "; save it as UTF-8 in your editor, or " + convert.format("<its encoding>")
         raise UserError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}){hint}",
                         path, line, "source.encoding") from None
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether valid multi-byte UTF-8 characters outnumber the bad bytes many times over."""
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return good >= 8 * bad
 
 
 # ---------------------------------------------------------------- building dataclasses

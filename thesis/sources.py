@@ -81,6 +81,8 @@ def read_chapters(project: Project) -> list[Chapter]:
 FORBIDDEN_META = {"bibliography", "csl", "citation-abbreviations", "references", "include-before",
                   "include-after", "header-includes", "template", "reference-doc", "resource-path",
                   "lang", "nocite", "link-citations", "suppress-bibliography", "notes-after-punctuation"}
+_FORBIDDEN_KEY = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, FORBIDDEN_META), key=len, reverse=True))
+                            + r")(?![\w-])[\"']?[ \t]*:")
 _BLOCK_START = re.compile(r"^---[ \t]*$")
 _BLOCK_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -103,7 +105,14 @@ def check_metadata_blocks(chapter: Chapter, reporter) -> None:
         try:
             data, keys = parse_yaml(body, chapter.path)
         except UserError as exc:
-            if i != 0:  # mid-chapter: pandoc reads a non-mapping as a rule and text
+            if i != 0:  # mid-chapter: pandoc reads a non-mapping as a rule and text...
+                # ...but pandoc's YAML (1.2) reads some blocks PyYAML refuses (a tab-indented
+                # list, measured): a key pandoc would act on is refused all the same.
+                for offset, text in enumerate(lines[i + 1:end], start=i + 2):
+                    found = _FORBIDDEN_KEY.search(text)
+                    if found:
+                        raise UserError(f"metadata key {found.group(1)!r} is not allowed in a chapter; "
+                                        "set it in thesis.yaml", chapter.path, offset, "source.metadata")
                 i = end + 1
                 continue
             diag = exc.diagnostic

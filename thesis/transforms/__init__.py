@@ -11,6 +11,7 @@ from . import citations, content, references, structure
 
 TRANSFORMS = [
     citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"
+    content.refuse_chapter_metadata,  # no file or format keys from a chapter's YAML
     content.refuse_raw,      # raw Typst/OpenXML only where the profile allows it
     content.resolve_images,  # images inside the project, as project-relative paths
     structure.apply,         # structural headings, numbering, letter case, the outline
