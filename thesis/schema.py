@@ -82,7 +82,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         name = path.name
-        convert = "convert it with `iconv -f {} -t utf-8 " + f"{name} -o {name}.utf8` and replace the file"
+        convert = "convert it with `iconv -f {} -t utf-8 " + f"{name} -o {name}.utf8`"
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             hint = "; it is UTF-16: " + convert.format("utf-16")
         elif _mostly_utf8(raw):
