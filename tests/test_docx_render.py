@@ -149,7 +149,6 @@ def read_pdf(data: bytes) -> list[Page]:
 
 # ================================================================ the builds
 
-
 def laid_out(docx_bytes: bytes) -> list[Page]:
     """The DOCX as LibreOffice lays it out, read back; skips where the tools are missing."""
     if layout.soffice() is None:
@@ -157,6 +156,7 @@ def laid_out(docx_bytes: bytes) -> list[Page]:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")
     return read_pdf(layout.docx_to_pdf(docx_bytes))
+
 
 @dataclass
 class Rendered:
@@ -225,7 +225,7 @@ def contents_entries(pages: list[Page], headings: list[str]) -> list[tuple[str, 
     text = fold(re.sub(r"(\s?\.){3,}", " ", text))
     found, pos = [], 0
     for heading in headings:
-        match = re.compile(re.escape(heading) + r" ?(\d+)\b").search(text, pos)
+        match = re.compile(r"\s*" + re.escape(heading) + r" ?(\d+)\b").match(text, pos)  # consecutive
         assert match, f"contents has no entry {heading!r} with a number: {text[pos:pos + 200]!r}"
         found.append((heading, int(match.group(1))))
         pos = match.end()

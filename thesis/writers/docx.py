@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .. import ast, pandoc
 from ..context import BuildContext
-from ..templates import render
 from ..schema import to_mm, to_pt
+from ..templates import render
 from ..transforms.structure import FIGURE_PREFIX
 from .docx_reference import GROUP_STYLE, PAPER_MM, STRUCTURAL_STYLE, reference_docx
 from .pdf import template_data
