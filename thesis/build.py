@@ -22,7 +22,7 @@ from .context import BuildContext
 from .diagnostics import Reporter, UserError
 from .fonts import FontChoice, choose_font
 from .outputs import build_lock, commit
-from .sources import check_metadata_blocks, project_file, read_chapters
+from .sources import bibliography_paths, check_metadata_blocks, read_chapters
 from .transforms import TRANSFORMS, check_citations
 from .writers.docx import write_docx
 from .writers.pdf import compile_pdf, typst_body, typst_source
@@ -81,7 +81,7 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) 
         ctx.sources = read_chapters(project)
         for chapter in ctx.sources:
             check_metadata_blocks(chapter, reporter)
-        bib_paths = [project_file(project, b, "bibliography file") for b in project.thesis.bibliography]
+        bib_paths = bibliography_paths(project)
         ctx.bibliography = load_bibliography(bib_paths, project.profile.source_list.groups, reporter)
     with clock.stage("parse"):
         items = ([bibliography.csl_items(ctx.bibliography, bib_paths, root, cache_dir(root, options))]

@@ -8,6 +8,7 @@ Warnings are collected by a `Reporter`, counted, and turned into a failure by
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,10 +62,15 @@ def _rel(path: str | Path | None) -> str | None:
     if path is None:
         return None
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    cwd = Path.cwd()
+    # The path as written first: a symlink out of the project is still shown where it
+    # lies (`content/03.md`), not where it points; then with links resolved.
+    for candidate, base in ((Path(os.path.abspath(p)), cwd), (p.resolve(), cwd.resolve())):
+        try:
+            return str(candidate.relative_to(base))
+        except ValueError:
+            continue
+    return str(p)
 
 
 @dataclass

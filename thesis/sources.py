@@ -48,6 +48,13 @@ def project_file(project: Project, name: str, what: str, origin: Path | None = N
     return path
 
 
+def bibliography_paths(project: Project) -> list[Path]:
+    """thesis.yaml's `bibliography` files, each inside the project (errors at their line)."""
+    lines = {k[1]: v for k, v in project.thesis_lines.items() if len(k) == 2 and k[0] == "bibliography"}
+    return [project_file(project, name, "bibliography file", line=lines.get(i, project.thesis_lines.get(("bibliography",))))
+            for i, name in enumerate(project.thesis.bibliography)]
+
+
 def chapter_paths(project: Project) -> list[Path]:
     """Chapter files: thesis.yaml's `chapters`, or content/*.md by numeric prefix."""
     if project.thesis.chapters:

@@ -85,9 +85,12 @@ def resolve_images(doc: dict, ctx: BuildContext) -> None:
             if chapter is not None:
                 candidates.append(chapter.parent / name)
             candidates.append(root / name)
-        resolved = next((c for c in candidates if inside(root, c) and c.is_file()), None)
+        existing = [c for c in candidates if c.is_file()]  # symlinks followed
+        resolved = next((c for c in existing if inside(root, c)), None)
         if resolved is None:
-            outside = Path(name).is_absolute() or not any(inside(root, c) for c in candidates)
+            # Absolute, `..` out of the project, or a file that exists only through a link out.
+            outside = (Path(name).is_absolute() or bool(existing)
+                       or not any(inside(root, c) for c in candidates))
             problem = "is outside the project" if outside else "does not exist"
             raise UserError(f"image {name!r} {problem}", path, line,
                             "image.outside" if outside else "image.missing")
