@@ -59,18 +59,25 @@ def body_ast(doc: dict) -> dict:
     """The AST for the Typst writer: citations as rendered text, each heading wrapped in
     its profile rule's show scope."""
     out = copy.copy(doc)
-    blocks = []
-    for block in ast.rewrite(doc["blocks"], _rendered_citation):
+    out["blocks"] = _wrap_headings(ast.rewrite(doc["blocks"], _rendered_citation))
+    return out
+
+
+def _wrap_headings(blocks: list[dict]) -> list[dict]:
+    """Headings at any depth (the source list's group headings sit in a Div) in their rule's scope."""
+    out = []
+    for block in blocks:
         if block["t"] == "Header":
             kind = _heading_rule(block)
             prefix = dict(ast.attr(block)[2]).get(FIGURE_PREFIX)
             if prefix is not None:  # figures and tables below are numbered "1.1" or "А.1"
-                blocks.append(ast.RawBlock("typst", f"#start-figure-numbering({typst_string(prefix)})"))
-            blocks += [ast.RawBlock("typst", f"#[#show heading: heading-{kind}"), block,
-                       ast.RawBlock("typst", "]\n")]
+                out.append(ast.RawBlock("typst", f"#start-figure-numbering({typst_string(prefix)})"))
+            out += [ast.RawBlock("typst", f"#[#show heading: heading-{kind}"), block,
+                    ast.RawBlock("typst", "]\n")]
+        elif block["t"] == "Div":
+            out.append({"t": "Div", "c": [block["c"][0], _wrap_headings(block["c"][1])]})
         else:
-            blocks.append(block)
-    out["blocks"] = blocks
+            out.append(block)
     return out
 
 
@@ -86,7 +93,7 @@ def _heading_rule(block: dict) -> str:
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "2"  # bump when body_ast changes what it hands to pandoc
+CACHE_VERSION = "3"  # bump when body_ast changes what it hands to pandoc
 
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
