@@ -22,7 +22,7 @@ from ..transforms.structure import FIGURE_PREFIX
 from ..fonts import FontChoice
 from ..outputs import write_atomic
 from ..pandoc import LANG_TAGS
-from ..schema import to_mm
+from ..schema import to_mm, to_pt
 from ..templates import render
 
 # Word's single line for Times-metric faces is 1.15 em (win ascent + descent + line gap);
@@ -30,6 +30,10 @@ from ..templates import render
 # (measured: without leading, baselines of 14 pt text lie 12.73 pt apart).
 WORD_LINE_EM = 1.15
 ASC_DESC_EM = 0.909
+# Word and LibreOffice put a page's first baseline one win-ascent (0.891 em) below the top
+# margin; Typst's "ascender" edge is the typographic one (0.694 em): the PDF's top margin
+# grows by the difference so both outputs print the first line at the same height.
+FIRST_LINE_GAP_EM = 0.891 - 0.694
 HEADING_KINDS = ("chapter", "section", "subsection", "structural")
 
 
@@ -148,6 +152,7 @@ def template_context(ctx: BuildContext, body: str) -> dict:
         "body": TypstSource(body),
         "page_size": profile.page.size,
         "margins": profile.page.margins,
+        "top_gap": f"{round(to_pt(profile.sizes.body) * FIRST_LINE_GAP_EM, 2)}pt",
         "first_printed": profile.page_numbers.first_printed,
         "number_slot": "header" if vpos == "top" else "footer",
         "number_hpos": {"center": "center", "right": "right"}[hpos],
