@@ -242,11 +242,26 @@ def find_profile(name: str, root: Path) -> Path:
                     code="config.profile")
 
 
+def _profile_inside(path: Path, root: Path, name: str, origin: Path, line: int | None) -> None:
+    """A profile named in a file of the project is one of the tool's or lies in the project."""
+    tool = Path(__file__).resolve().parent.parent / "profiles"
+    for base in (root, tool):
+        try:
+            path.resolve().relative_to(base.resolve())
+            return
+        except ValueError:
+            continue
+    raise UserError(f"profile {name!r} is outside the project (put it in profiles/)", origin, line,
+                    "source.outside")
+
+
 def load_profile(path: Path, reporter: Reporter) -> Profile:
     """A validated profile; `extends: other` merges this file over another profile."""
     data, lines = parse_yaml(read_text(path), path)
     if isinstance(data, dict) and "extends" in data:
-        base = find_profile(str(data.pop("extends")), path.parent.parent)
+        extends = str(data.pop("extends"))
+        base = find_profile(extends, path.parent.parent)
+        _profile_inside(base, path.parent.parent, extends, path, lines.get(("extends",)))
         base_data, _ = parse_yaml(read_text(base), base)
         data = deep_merge(base_data, data)
     return build_config(Profile, data, path, lines, reporter)
@@ -260,6 +275,8 @@ def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> 
                         code="config.missing")
     thesis, lines = load_yaml(thesis_path, ThesisConfig, reporter)
     profile_path = find_profile(profile or thesis.profile, root)
+    if profile is None:  # named by thesis.yaml (the command line may name any file)
+        _profile_inside(profile_path, root, thesis.profile, thesis_path, lines.get(("profile",)))
     prof = load_profile(profile_path, reporter)
     missing = [lang for lang in LANGUAGES if lang not in prof.labels]
     if thesis.language not in prof.labels:
