@@ -99,7 +99,8 @@ def run(args: list[str], stdin: bytes, cwd: Path, what: str) -> tuple[bytes, str
         if _stopped:
             raise UserError(f"interrupted while {what}", code="build.interrupted")
         if "out of memory" in stderr.lower() or "heap overflow" in stderr.lower():
-            raise UserError(f"pandoc ran out of memory ({MEMORY_LIMIT / 1024**3:g} GiB) {what}; the input "
+            limit = f"{MEMORY_LIMIT / 1024**3:g} GiB" if MEMORY_LIMIT >= 1024**3 else f"{MEMORY_LIMIT // 1024**2} MiB"
+            raise UserError(f"pandoc ran out of memory ({limit}) {what}; the input "
                             "probably has a pathological construct", code="tool.memory")
         message = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
         raise UserError(f"pandoc failed {what}: {message}", code="tool.pandoc")
