@@ -195,7 +195,7 @@ def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
     """Build the requested outputs of the thesis at `root`."""
     root = root.resolve()
     out_dir = (options.out or root / "build").resolve()
-    with build_lock(out_dir):  # held throughout: builds in one folder share its .cache
+    with build_lock(out_dir, quiet=reporter.quiet):  # held throughout: builds in one folder share its .cache
         return _build(root, out_dir, options, reporter)
 
 
