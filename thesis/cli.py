@@ -44,18 +44,30 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if argv is None and threading.current_thread() is threading.main_thread():
+        # The process is ending with its outcome settled: a signal now is ignored, not left
+        # to kill the interpreter mid-teardown (which resets Python handlers to the default).
+        for sig in SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet, format=args.format)
     targets = tuple(dict.fromkeys(args.targets)) or TARGETS
-    built = False
+    state = {"written": False}
     try:
-        with interrupts_stop_the_build():
+        # Called as the program (no argv): a signal after the build still ends the process
+        # with one line; called from Python, the caller's handlers come back.
+        with interrupts_stop_the_build(state, restore=argv is not None):
             from .build import Options, build
             options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
                               keep_typst=args.keep_typst,
                               release=args.release or os.environ.get("CI", "").lower() == "true")
             result = build(args.project, options, reporter)
-            built = True
+            state["written"] = True
             if not args.quiet:
                 print(summary(result))
     except UserError as exc:
@@ -65,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         if not isinstance(exc, Interrupted):
             exc = Interrupted(signal.SIGINT)
-        if built:
-            exc.written = True
+        exc.written = exc.written or state["written"]
         print(str(exc), file=sys.stderr)
         return 128 + exc.signum
     except Exception as exc:  # a bug, not the author's fault
@@ -80,10 +91,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def interrupts_stop_the_build():
+def interrupts_stop_the_build(state: dict, restore: bool = True):
     """SIGTERM behaves like Ctrl-C: running pandoc processes are killed and the build
     stops with `Interrupted`; the outputs are replaced all together or not at all
-    (see `outputs.commit`)."""
+    (see `outputs.commit`). Without `restore`, a signal after the block (the process is
+    ending) prints its one line and exits at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -92,12 +104,21 @@ def interrupts_stop_the_build():
         pandoc.stop_all()
         raise Interrupted(signum)
 
+    def exit_now(signum, frame):
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            print(Interrupted(signum, state["written"]), file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+
     previous = {sig: signal.signal(sig, stop) for sig in SIGNALS}
     try:
         yield
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+            if restore:
+                signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+            else:
+                signal.signal(sig, exit_now)
         pandoc.resume()
 
 
