@@ -17,6 +17,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -521,12 +522,19 @@ def processes_in(folder: Path) -> list[int]:
 def test_second_build_waits_for_the_lock(project):
     append(project / "content" / "02-practice.md", "\nЖаңа абзац.\n")
     with build_lock(project / "build"):
-        proc = cli(project, "--out", "build")
-        time.sleep(1.5)  # a build of this project takes ~0.5 s: it is waiting
-        assert proc.poll() is None
+        proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(project)], cwd=project,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = []
+        reader = threading.Thread(target=lambda: first.append(proc.stderr.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=60)
+        assert first == ["waiting for another build in build/ to finish…\n"]
+        time.sleep(0.3)
+        assert proc.poll() is None  # still waiting, nothing written
         assert_intact(project)
-    _, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
+    assert "built build/thesis.pdf" in out
     assert outputs(project) != (PREVIOUS["pdf"], PREVIOUS["docx"])
     assert_opens(project)
 
@@ -579,7 +587,9 @@ def test_interrupt_at_random_moments_leaves_old_or_new_outputs(tmp_path):
         for kind, data in zip(("pdf", "docx"), old_bytes):
             (root / "build" / f"thesis.{kind}").write_bytes(data)
         sig = (signal.SIGINT, signal.SIGTERM)[i % 2]
-        delay = 0.15 + (duration * 1.2 - 0.15) * (i + rng.random()) / 10
+        # From just after the interpreter's start (its first ~0.1 s, before the CLI runs, a
+        # signal kills it outright: nothing written, nothing said) to past the build's end.
+        delay = 0.15 + (max(0.6, duration * 1.2) - 0.15) * (i + rng.random()) / 10
         proc = cli(root)
         time.sleep(delay)
         proc.send_signal(sig)
