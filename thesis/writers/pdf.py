@@ -220,7 +220,8 @@ def compile_pdf(ctx: BuildContext, source: str, font: FontChoice, timestamp: int
         pdf, warnings = compiler.compile_with_warnings(
             input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=timestamp)
     except typst.TypstError as exc:
-        raise UserError(f"typst: {_first_line(exc)}", code="tool.typst") from None
+        message = _first_line(exc).replace(f"{ctx.project.root}/", "")  # no absolute paths in CI logs
+        raise UserError(f"typst: {message}", code="tool.typst") from None
     pages = len(_PAGE.findall(pdf))
     return TypstResult(pdf, source, pages, [str(w) for w in warnings or []])
 
