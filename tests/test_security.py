@@ -612,6 +612,12 @@ def test_interrupt_at_random_moments_leaves_old_or_new_outputs(tmp_path):
     assert outputs(root) == new_bytes
 
 
+def test_cli_knows_the_build_targets_without_importing_the_build():
+    import thesis.build
+    import thesis.cli
+    assert thesis.cli.TARGETS == thesis.build.TARGETS
+
+
 def test_signal_while_outputs_are_renamed_is_held_until_all_are_in_place(project, capsys, monkeypatch):
     """SIGTERM arrives between the PDF's rename and the DOCX's: both are new, then the build
     stops with exit 143 and says the outputs were written."""

@@ -44,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The program (`argv` None: sys.argv; the process is expected to exit with the code:
+    SIGINT/SIGTERM are left ignored) or a call from Python with `argv` (handlers restored)."""
     code = _main(argv)
     if argv is None and threading.current_thread() is threading.main_thread():
         # The process is ending with its outcome settled: a signal now is ignored, not left
