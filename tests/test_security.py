@@ -443,6 +443,32 @@ def test_measured_pandoc_docx_writer_embeds_any_file_and_decodes_paths(tmp_path)
         assert media == [b"SECRET-MARKER"], target
 
 
+def test_measured_pandoc_docx_writer_fetches_remote_images(tmp_path, monkeypatch):
+    """Why remote images are refused: pandoc downloads them into the DOCX (a local server here)."""
+    import functools
+    import http.server
+    import threading as _threading
+    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / "served").mkdir()
+    (tmp_path / "served" / "x.png").write_bytes(PNG + b"REMOTE-MARKER")
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path / "served"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    _threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x.png"
+        doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {},
+               "blocks": [{"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], [url, ""]]}]}]}
+        media = [v for k, v in docx_parts(pandoc.write(doc, "docx", tmp_path)).items() if k.startswith("word/media/")]
+    finally:
+        server.shutdown()
+    assert any(b"REMOTE-MARKER" in m for m in media)
+
+
 def test_measured_pandoc_passes_raw_openxml_whatever_the_letter_case(tmp_path):
     doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {},
            "blocks": [{"t": "RawBlock", "c": ["OpenXML", "<w:p><w:r><w:t>RAW-MARKER</w:t></w:r></w:p>"]}]}
