@@ -202,8 +202,8 @@ def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
 def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> BuildResult:
     clock = Stopwatch()
     epoch = source_date_epoch(root)
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps the DOCX with it
     ctx, doc = prepare(root, options, reporter, clock)
+    ctx.epoch = epoch  # the outputs' date: the PDF's and the DOCX's core properties
     font = choose_font(ctx.project.profile, reporter, options.ignore_system_fonts)
     artefacts: dict[str, bytes] = {}
     result = BuildResult(font=font, ast=doc)

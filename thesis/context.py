@@ -19,6 +19,7 @@ class BuildContext:
     bibliography: Any = None  # thesis.bibliography.Bibliography
     sources: list = field(default_factory=list)  # thesis.sources.Chapter, in order
     meta: dict[str, Any] = field(default_factory=dict)  # facts for the writers (numbering…)
+    epoch: int = 0  # SOURCE_DATE_EPOCH of the build: the date both outputs carry
 
     @property
     def language(self) -> str:

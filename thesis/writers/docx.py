@@ -239,9 +239,7 @@ def list_numbering(xml: bytes, ctx: BuildContext) -> bytes:
 def core_properties(ctx: BuildContext) -> str:
     """docProps/core.xml: title, author and language of the thesis, the build's date."""
     import datetime
-    import os
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    date = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = datetime.datetime.fromtimestamp(ctx.epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     thesis = ctx.project.thesis
     return render("docx", "core.xml.j2", title=thesis.title, author=thesis.author,
                   language=pandoc.LANG_TAGS[ctx.language], date=date)
