@@ -11,12 +11,14 @@ block, `../../etc/passwd` image, SOURCE_DATE_EPOCH=garbage.)
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 import random
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -27,7 +29,7 @@ import pypdf
 import pytest
 import yaml
 
-from helpers import PROJECTS, REPO, copy_project, docx_texts, pdf_pages
+from helpers import PROJECTS, REPO, build_copy, copy_project, docx_texts, pdf_pages
 from test_reproducible import docx_parts, pdf_streams
 from thesis import pandoc
 from thesis.build import Options, build
@@ -35,7 +37,14 @@ from thesis.cli import main
 from thesis.diagnostics import Reporter, UserError
 from thesis.outputs import build_lock
 
-PREVIOUS = {kind: (PROJECTS / "minimal" / "build" / f"thesis.{kind}").read_bytes() for kind in ("pdf", "docx")}
+
+
+@functools.lru_cache(maxsize=1)
+def previous() -> dict[str, bytes]:
+    """The artefacts of a good build of the sample, made once per session (a fresh clone has none)."""
+    _, result, _ = build_copy("minimal", Path(tempfile.mkdtemp(prefix="thesis-previous-")))
+    return {kind: path.read_bytes() for kind, path in result.outputs.items()}
+
 PASSWD_LINE = Path("/etc/passwd").read_text().splitlines()[0] if Path("/etc/passwd").is_file() else "root:x:0:0"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
@@ -45,12 +54,12 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 def plant_previous(root: Path) -> None:
     """The last good artefacts, as a failed build must leave them."""
     (root / "build").mkdir(exist_ok=True)
-    for kind, data in PREVIOUS.items():
+    for kind, data in previous().items():
         (root / "build" / f"thesis.{kind}").write_bytes(data)
 
 
 def assert_intact(root: Path) -> None:
-    for kind, data in PREVIOUS.items():
+    for kind, data in previous().items():
         assert (root / "build" / f"thesis.{kind}").read_bytes() == data, f"thesis.{kind} was touched"
     assert list(root.rglob("*.tmp")) == []
 
@@ -558,7 +567,7 @@ def test_second_build_waits_for_the_lock(project):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "built build/thesis.pdf" in out
-    assert outputs(project) != (PREVIOUS["pdf"], PREVIOUS["docx"])
+    assert outputs(project) != (previous()["pdf"], previous()["docx"])
     assert_opens(project)
 
 
@@ -663,7 +672,7 @@ def test_signal_while_outputs_are_renamed_is_held_until_all_are_in_place(project
     err = capsys.readouterr().err.strip().splitlines()
     assert (code, err) == (143, ["interrupted by SIGTERM after the outputs were written"])
     pdf, doc = outputs(project)
-    assert pdf != PREVIOUS["pdf"] and doc != PREVIOUS["docx"]
+    assert pdf != previous()["pdf"] and doc != previous()["docx"]
     assert_opens(project)
     assert list(project.rglob("*.tmp")) == []
 
