@@ -524,9 +524,15 @@ def test_measured_typst_follows_symlinks_out_of_root(tmp_path):
 
 # ---------------------------------------------------------------- lock and interrupts
 
+# The command in draft mode, like the in-process reference builds: under CI=true (as .ci/run
+# runs) the CLI would default to release mode, whose DOCX differs by its contents numbers.
+DRAFT_ENV = {key: value for key, value in os.environ.items() if key != "CI"}
+
+
 def cli(root: Path, *args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(root), "--quiet", *args],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=DRAFT_ENV, **kw)
 
 
 def outputs(root: Path, out: str = "build") -> tuple[bytes, bytes]:
@@ -555,7 +561,7 @@ def test_second_build_waits_for_the_lock(project):
     append(project / "content" / "02-practice.md", "\nЖаңа абзац.\n")
     with build_lock(project / "build"):
         proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(project)], cwd=project,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DRAFT_ENV)
         first = []
         reader = threading.Thread(target=lambda: first.append(proc.stderr.readline()), daemon=True)
         reader.start()
