@@ -88,8 +88,8 @@ def apply(doc: dict, ctx: BuildContext) -> None:
             for deeper in range(level, 3):
                 counters[deeper] = 0
             number = _number(rule.numbering, counters, level, ctx)
-        if rule and rule.case == "upper":
-            content = _upper(content)
+        if rule and rule.case == "upper" and kind != "appendix":
+            content = _upper(content)  # GOST 7.32: an appendix title keeps its case under "ҚОСЫМША А"
         if number:
             content = ast.inlines(number) + [ast.Space()] + content
         if kind == "appendix":
