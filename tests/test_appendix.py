@@ -25,3 +25,15 @@ def test_appendices_in_both_outputs(tmp_path):
     assert "ҚОСЫМША А Сауалнама" in pages[1]  # listed in the contents
     paragraphs = docx_texts(result.outputs["docx"], "word/document.xml")
     assert "ҚОСЫМША АСауалнама" in paragraphs or "ҚОСЫМША А Сауалнама" in paragraphs
+
+
+def test_tables_in_an_appendix_are_numbered_with_its_letter(tmp_path):
+    root = copy_project("minimal", tmp_path)
+    (root / "content" / "95-qosymsha.md").write_text(
+        "# Деректер {.appendix}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Бастапқы деректер\n", encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    text = " ".join(pdf_pages(result.outputs["pdf"]))
+    assert "Кесте 1 — Көрсеткіштер" in text  # chapter 2, numbered through the thesis
+    assert "Кесте А.1 — Бастапқы деректер" in text
+    captions = [t for t in docx_texts(result.outputs["docx"], "word/document.xml") if t.startswith("Кесте")]
+    assert captions == ["Кесте 1 — Көрсеткіштер", "Кесте А.1 — Бастапқы деректер"]

@@ -53,16 +53,20 @@ def _caption_fields(doc: dict, ctx: BuildContext) -> None:
 
     Numbered as the PDF numbers them: through the thesis, or (captions.numbering: chapter)
     within each level-1 heading, "2.1" with the heading's figure prefix before the field
-    and the sequence restarted (`\\r 1`) at the chapter's first caption."""
+    and the sequence restarted (`\\r 1`) at the chapter's first caption; appendices always
+    within ("А.1")."""
     labels = ctx.project.labels
     by_chapter = ctx.project.profile.captions.numbering == "chapter"
     counters = {"Figure": 0, "Table": 0}
-    prefix = ""
+    prefix, within = "", False
     for node in ast.walk(doc["blocks"]):
-        if by_chapter:
-            found = _figure_prefix(node)
-            if found is not None:
-                prefix, counters = found, {"Figure": 0, "Table": 0}
+        found = _figure_prefix(node)
+        if found is not None:
+            prefix = found
+            # appendices (a letter prefix) always number within: "А.1" (GOST 7.32)
+            within = bool(prefix) and (by_chapter or not prefix.isdigit())
+            if within:
+                counters = {"Figure": 0, "Table": 0}
         if node["t"] not in counters:
             continue
         caption_blocks = node["c"][1][1]
@@ -72,8 +76,8 @@ def _caption_fields(doc: dict, ctx: BuildContext) -> None:
         number = counters[node["t"]]
         word = labels.figure if node["t"] == "Figure" else labels.table
         field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()), number=number,
-                       restart=by_chapter and number == 1)
-        lead = [ast.Str(f"{prefix}.")] if by_chapter and prefix else []
+                       restart=within and number == 1)
+        lead = [ast.Str(f"{prefix}.")] if within else []
         caption_blocks[0]["c"][:0] = (ast.inlines(word) + [ast.Space(), *lead, ast.RawInline("openxml", field),
                                                            ast.Space(), ast.Str("—"), ast.Space()])
 

@@ -97,7 +97,7 @@ def _heading_rule(block: dict) -> str:
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "3"  # bump when body_ast changes what it hands to pandoc
+CACHE_VERSION = "4"  # bump when body_ast changes what it hands to pandoc
 
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
