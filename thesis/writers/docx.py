@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -42,8 +43,10 @@ def _docx_blocks(blocks: list[dict]) -> list[dict]:
             block = _styled_heading(block)
         elif kind == "Div":
             block = {"t": "Div", "c": [block["c"][0], _docx_blocks(block["c"][1])]}
-        elif kind in ("Table", "Figure", "BlockQuote", "BulletList", "OrderedList", "DefinitionList"):
-            block = copy.deepcopy(block)  # captions inside get numbered in place
+        elif kind in ("Table", "Figure") or (
+                kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList")
+                and any(node["t"] in ("Table", "Figure") for node in ast.walk(block))):
+            block = json.loads(json.dumps(block))  # captions inside get numbered in place
         out.append(block)
     return out
 
