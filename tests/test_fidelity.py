@@ -12,7 +12,6 @@ The thesis text comes from the pandoc JSON AST of the content: the `thesis_ast` 
 from __future__ import annotations
 
 import collections
-import json
 import re
 import subprocess
 import sys

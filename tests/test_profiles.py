@@ -9,7 +9,7 @@ import pypdf
 import pytest
 
 from helpers import build_copy
-from thesis.schema import to_mm
+
 
 MM = 72 / 25.4
 

@@ -29,7 +29,7 @@ import pypdf
 import pytest
 import yaml
 
-from helpers import PROJECTS, REPO, build_copy, copy_project, docx_texts, pdf_pages
+from helpers import REPO, build_copy, copy_project, docx_texts, pdf_pages
 from test_reproducible import docx_parts, pdf_streams
 from thesis import pandoc
 from thesis.build import Options, build
