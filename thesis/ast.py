@@ -103,6 +103,25 @@ def walk_skipping(node: Any, skip: tuple[str, ...]) -> Iterator[Node]:
                 push(content)
 
 
+def walk_all(blocks: list) -> Iterator[Node]:
+    """Every element, including those inside citations' prefixes and suffixes (citation
+    records are dicts without a type, which `walk` does not descend into)."""
+    for node in walk(blocks):
+        yield node
+        if node["t"] == "Cite":
+            for citation in node["c"][0]:
+                for part in ("citationPrefix", "citationSuffix"):
+                    yield from walk(citation.get(part, []))
+
+
+def index(blocks: list) -> dict[str, list[Node]]:
+    """The elements of `blocks` by type, in document order, from one walk."""
+    found: dict[str, list[Node]] = {}
+    for node in walk_all(blocks):
+        found.setdefault(node["t"], []).append(node)
+    return found
+
+
 def stringify(node: Any, notes: bool = False) -> str:
     """The plain text of an element or list of elements (footnotes left out unless `notes`)."""
     parts: list[str] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
 
-from . import bibliography, layout, pandoc, sourcelist
+from . import ast, bibliography, layout, pandoc, sourcelist
 from .bibliography import Bibliography
 from .config import load_project
 from .context import BuildContext
@@ -89,6 +89,7 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) 
                  if bib_paths else [])
         doc, citeproc_in = parse_all(ctx, items)
     with clock.stage("transform"):
+        ctx.index = ast.index(doc["blocks"])
         check_citations(doc, ctx)
         sourcelist.localize(doc, ctx, citeproc_in)
         for transform in TRANSFORMS:

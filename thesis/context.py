@@ -19,6 +19,9 @@ class BuildContext:
     bibliography: Any = None  # thesis.bibliography.Bibliography
     sources: list = field(default_factory=list)  # thesis.sources.Chapter, in order
     meta: dict[str, Any] = field(default_factory=dict)  # facts for the writers (numbering…)
+    # The parsed AST's elements by type (one walk, right after the parse): for the checks and
+    # citation passes that run before any transform moves blocks around.
+    index: dict[str, list] = field(default_factory=dict)
     epoch: int = 0  # SOURCE_DATE_EPOCH of the build: the date both outputs carry
 
     @property

@@ -159,7 +159,7 @@ def localize(doc: dict, ctx: BuildContext, citeproc: Callable[[str], dict]) -> N
     if ctx.project.profile.source_list.repeat_terms != "source" or bib is None:
         return
     thesis = ctx.language
-    cites = _cites(doc)
+    cites = ctx.index.get("Cite", []) if ctx.index else _cites(doc)  # the build indexes the AST once
     cite_langs = [bib.language_of(c["c"][0][0]["citationId"], thesis) for c in cites]
     refs = _ref_divs(doc)
     ref_langs = {key: bib.language_of(key, thesis) for key in refs}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .. import ast, bibliography, sourcelist
+from .. import bibliography, sourcelist
 from ..context import BuildContext
 from . import citations, content, references, structure
 
@@ -23,10 +23,9 @@ TRANSFORMS = [
 def citation_places(doc: dict, ctx: BuildContext) -> dict[str, list[tuple[str | None, int | None]]]:
     """Each cited key and where the author wrote it (first chapter file and line)."""
     places: dict[str, list] = {}
-    for node in ast.walk(doc["blocks"]):
-        if node["t"] == "Cite":
-            for citation in node["c"][0]:
-                places.setdefault(citation["citationId"], [])
+    for node in ctx.index.get("Cite", []):
+        for citation in node["c"][0]:
+            places.setdefault(citation["citationId"], [])
     for key, where in places.items():
         pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
         where.append(ctx.locate(pattern) or (None, None))

@@ -12,9 +12,7 @@ def unparenthesize_in_notes(doc: dict, ctx: BuildContext) -> None:
     With a note style pandoc renders such a citation in parentheses ("See (Барановский …
     С. 3)."); GOST R 7.0.5 writes "См.: Барановский … С. 3.".
     """
-    for note in ast.walk(doc["blocks"]):
-        if note["t"] != "Note":
-            continue
+    for note in ctx.index.get("Note", []):
         for cite in ast.walk(note["c"]):
             if cite["t"] == "Cite":
                 _strip_parentheses(cite["c"][1])

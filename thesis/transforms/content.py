@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 
 import re
 
-from .. import ast
 from ..context import BuildContext
 from ..diagnostics import UserError, _rel
 from ..sources import FORBIDDEN_META, inside
@@ -20,17 +18,6 @@ OWN_META = {"lang", "nocite", "link-citations", "suppress-bibliography", "notes-
 # as `{=openxml}` does (measured with pandoc 3.9). Other formats are dropped by both
 # writers, silently: they are refused too, so no text of the author vanishes unseen.
 RAW_FORMATS_PASSED = {"typst", "openxml"}
-
-
-def _nodes(doc: dict) -> Iterator[dict]:
-    """Every element of the body, including those inside citations' prefixes and
-    suffixes (citation records are dicts without a type, which `ast.walk` skips)."""
-    for node in ast.walk(doc["blocks"]):
-        yield node
-        if node["t"] == "Cite":
-            for citation in node["c"][0]:
-                for part in ("citationPrefix", "citationSuffix"):
-                    yield from ast.walk(citation.get(part, []))
 
 
 def refuse_chapter_metadata(doc: dict, ctx: BuildContext) -> None:
@@ -48,8 +35,8 @@ def refuse_raw(doc: dict, ctx: BuildContext) -> None:
     """Raw Typst/OpenXML in a chapter bypasses every escaper: only where the profile allows
     it (and then only those two formats; any other raw block would silently vanish)."""
     allowed = RAW_FORMATS_PASSED if ctx.project.profile.raw_blocks else set()
-    for node in _nodes(doc):
-        if node["t"] in ("RawBlock", "RawInline") and node["c"][0].lower() not in allowed:
+    for node in ctx.index.get("RawBlock", []) + ctx.index.get("RawInline", []):
+        if node["c"][0].lower() not in allowed:
             fmt, text = node["c"]
             path, line = ctx.locate("{=" + fmt + "}") or ctx.locate(text.strip()[:40]) or (None, None)
             kind = "block" if node["t"] == "RawBlock" else "inline"
@@ -69,9 +56,7 @@ def resolve_images(doc: dict, ctx: BuildContext) -> None:
     the writers decode it to exactly the checked file.
     """
     root = ctx.project.root
-    for node in _nodes(doc):
-        if node["t"] != "Image":
-            continue
+    for node in ctx.index.get("Image", []):
         target = node["c"][2][0]
         name = unquote(target)
         path, line = (ctx.locate(f"]({target}") or ctx.locate(f"](<{name}>") or ctx.locate(target)
