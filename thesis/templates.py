@@ -23,19 +23,7 @@ def environment(kind: str) -> jinja2.Environment:
         autoescape=(kind == "docx"),  # macro results stay Markup; values pass xml_text first
         keep_trailing_newline=True,
         trim_blocks=False,
-        bytecode_cache=_bytecode_cache(),
     )
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (~20 ms a build); none where nothing can be written."""
-    import os
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thesis-build" / "jinja"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(base))
 
 
 def render(kind: str, name: str, **context) -> str:
