@@ -136,15 +136,6 @@ def stringify(node: Any, notes: bool = False) -> str:
     return "".join(parts)
 
 
-def map_blocks(blocks: list[Node], fn: Callable[[Node], list[Node] | None]) -> list[Node]:
-    """Top-level blocks rewritten by `fn` (None keeps the block, a list replaces it)."""
-    out: list[Node] = []
-    for block in blocks:
-        result = fn(block)
-        out.extend([block] if result is None else result)
-    return out
-
-
 def rewrite(node: Any, fn: Callable[[Node], Node | None]) -> Any:
     """A copy of `node` with every element for which `fn` returns a node replaced by it."""
     if isinstance(node, dict):

@@ -22,7 +22,7 @@ from ..transforms.structure import FIGURE_PREFIX
 from ..fonts import FontChoice
 from ..outputs import write_atomic
 from ..pandoc import LANG_TAGS
-from ..schema import to_mm, to_pt
+from ..schema import to_pt
 from ..templates import render
 
 # Word's single line for Times-metric faces is 1.15 em (win ascent + descent + line gap);
@@ -233,7 +233,3 @@ def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "message", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
-
-def margins_mm(profile: Profile) -> dict[str, float]:
-    """The profile's margins in millimetres (for checks and tests)."""
-    return {side: to_mm(getattr(profile.page.margins, side)) for side in ("left", "right", "top", "bottom")}
