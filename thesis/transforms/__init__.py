@@ -7,13 +7,14 @@ import re
 
 from .. import bibliography, sourcelist
 from ..context import BuildContext
-from . import citations, content, references, structure
+from . import citations, content, lists, references, structure
 
 TRANSFORMS = [
     citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"
     content.refuse_chapter_metadata,  # no file or format keys from a chapter's YAML
     content.refuse_raw,      # raw Typst/OpenXML only where the profile allows it
     content.resolve_images,  # images inside the project, as project-relative paths
+    lists.letter_lists,      # "а) … б) …" enumerations as paragraphs, not bullets
     structure.apply,         # structural headings, numbering, letter case, the outline
     references.place,        # the source list under its heading
     sourcelist.apply,        # grouped, sorted and numbered the university's way
