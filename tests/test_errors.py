@@ -125,3 +125,34 @@ def test_garbage_source_date_epoch_is_an_error(project, capsys, monkeypatch):
     code, err = run(project, capsys)
     assert code == 1
     assert err == ["error: SOURCE_DATE_EPOCH must be a whole number of seconds, not 'yesterday' [env.source-date-epoch]"]
+
+
+def test_suppressed_warning_codes_are_neither_printed_nor_counted(tmp_path, monkeypatch, capsys):
+    root = copy_project("cited", tmp_path)
+    monkeypatch.chdir(root)
+    code = main(["--project", str(root), "docx"])
+    out = capsys.readouterr()
+    assert code == 0 and "[bib.incomplete]" in out.err and "warnings: 1" in out.out
+    (root / "thesis.yaml").write_text((root / "thesis.yaml").read_text() + "suppress_warnings: [bib.incomplete]\n")
+    assert main(["--project", str(root), "docx", "--strict"]) == 0
+    out = capsys.readouterr()
+    assert "[bib.incomplete]" not in out.err
+    assert "warnings: 0 (1 suppressed by thesis.yaml)" in out.out
+
+
+def test_placeholders_cannot_be_suppressed(project, capsys):
+    (project / "thesis.yaml").write_text((project / "thesis.yaml").read_text()
+                                         + "suppress_warnings: [thesis.placeholder, oops]\n")
+    code, err = run(project, capsys)
+    assert code == 1
+    assert err == ["thesis.yaml:15: error: suppress_warnings: not warning codes (like bib.incomplete): 'oops' "
+                   "[config.invalid]"]
+
+
+def test_placeholder_warnings_stay_whatever_thesis_yaml_says(project, capsys):
+    (project / "thesis.yaml").write_text((project / "thesis.yaml").read_text()
+                                         + "suppress_warnings: [thesis.placeholder]\n")
+    code, err = run(project, capsys)
+    assert code == 1
+    assert err == ["thesis.yaml:15: error: suppress_warnings: cannot be suppressed: thesis.placeholder "
+                   "[config.invalid]"]

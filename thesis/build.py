@@ -56,6 +56,7 @@ class BuildResult:
     warnings: int = 0
     typst: str | None = None
     ast: dict | None = None
+    suppressed: int = 0  # warnings thesis.yaml's suppress_warnings kept out
     docx_contents: str = ""  # how the DOCX contents page got its page numbers
 
 
@@ -223,6 +224,7 @@ def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> B
         if docx_job:
             artefacts["docx"], result.docx_contents = docx_job.result()
     result.warnings = len(reporter.warnings)
+    result.suppressed = reporter.suppressed
     if options.strict and result.warnings:
         raise UserError(f"{result.warnings} warning(s) and --strict: nothing written", code="build.strict")
     files = {out_dir / f"thesis.{kind}": data for kind, data in artefacts.items()}

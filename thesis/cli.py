@@ -135,7 +135,8 @@ def summary(result) -> str:
     if result.font:
         note = " (fallback)" if result.font.fallback else ""
         lines.append(f"font: {result.font.family}{note}")
-    lines.append(f"warnings: {result.warnings}")
+    hidden = f" ({result.suppressed} suppressed by thesis.yaml)" if result.suppressed else ""
+    lines.append(f"warnings: {result.warnings}{hidden}")
     stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
     lines.append(f"time: {stages}")
     return "\n".join(lines)

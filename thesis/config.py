@@ -21,6 +21,17 @@ def _language(value: str) -> str | None:
     return None if value in LANGUAGES else f"must be one of {', '.join(LANGUAGES)}, not {value!r}"
 
 
+UNSUPPRESSIBLE = {"thesis.placeholder"}  # --strict must refuse an unfinished title page
+
+
+def _suppressible(codes: list[str]) -> str | None:
+    bad = [c for c in codes if not re.fullmatch(r"[a-z]+\.[a-z-]+", c)]
+    if bad:
+        return f"not warning codes (like bib.incomplete): {', '.join(map(repr, bad))}"
+    kept = sorted(set(codes) & UNSUPPRESSIBLE)
+    return f"cannot be suppressed: {', '.join(kept)}" if kept else None
+
+
 def _year(value: int) -> str | None:
     return None if 1900 <= value <= 2100 else f"{value} is not a plausible year"
 
@@ -61,6 +72,8 @@ class ThesisConfig:
     chapters: list[str] = option([], doc="Chapter files in order; empty: content/*.md by numeric prefix")
     bibliography: list[str] = option([], doc="BibTeX files")
     nocite: list[str] = option([], doc="Keys listed in the source list although never cited ('*' for all)")
+    suppress_warnings: list[str] = option([], doc="Warning codes not reported, e.g. bib.incomplete "
+                                                  "(then --strict ignores them too)", check=_suppressible)
 
     def placeholders(self) -> list[str]:
         """Keys whose value is still a `TODO` placeholder."""
@@ -274,6 +287,7 @@ def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> 
         raise UserError("no thesis.yaml here (is this a thesis project?)", thesis_path,
                         code="config.missing")
     thesis, lines = load_yaml(thesis_path, ThesisConfig, reporter)
+    reporter.suppress = frozenset(thesis.suppress_warnings)
     profile_path = find_profile(profile or thesis.profile, root)
     if profile is None:  # named by thesis.yaml (the command line may name any file)
         _profile_inside(profile_path, root, thesis.profile, thesis_path, lines.get(("profile",)))

@@ -81,8 +81,13 @@ class Reporter:
     quiet: bool = False
     format: str = "text"  # "text" | "github"
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppress: frozenset[str] = frozenset()  # warning codes the author chose not to see
+    suppressed: int = 0
 
     def emit(self, diag: Diagnostic) -> None:
+        if diag.level == "warning" and diag.code in self.suppress:
+            self.suppressed += 1  # neither printed nor counted (so --strict passes them)
+            return
         self.diagnostics.append(diag)
         if diag.level == "error" or not self.quiet:
             self.stream.write(self.render(diag) + "\n")
