@@ -100,15 +100,15 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch) 
     return ctx, doc
 
 
-def parse_all(ctx: BuildContext, bib_paths: list[Path]) -> tuple[dict, Callable[[str], dict]]:
+def parse_all(ctx: BuildContext, csl_items: list[Path]) -> tuple[dict, Callable[[str], dict]]:
     """The thesis AST in its own language; and the same thesis through citeproc in another
     language (for sources whose words the profile wants in their own language), the
     likely ones run alongside the main parse."""
     def run(language: str) -> dict:
         quiet = language != ctx.language  # the main run reports; the others repeat it
-        return pandoc.parse([c.path for c in ctx.sources], ctx.project.root, bib_paths, csl_path(ctx),
+        return pandoc.parse([c.path for c in ctx.sources], ctx.project.root, csl_items, csl_path(ctx),
                             language, ctx.project.thesis.nocite,
-                            Reporter(quiet=True) if quiet else ctx.reporter)[0]
+                            Reporter(quiet=True) if quiet else ctx.reporter)
     others = sorted(sourcelist.languages_needed(ctx) - {ctx.language})
     with ThreadPoolExecutor(max_workers=1 + len(others)) as pool:
         jobs = {lang: pool.submit(run, lang) for lang in [ctx.language, *others]}
@@ -158,14 +158,14 @@ def source_date_epoch(root: Path) -> int:
     return DEFAULT_EPOCH
 
 
-def render_pdf(doc: dict, ctx: BuildContext, font: FontChoice, epoch: int, options: Options,
+def render_pdf(doc: dict, ctx: BuildContext, font: FontChoice, options: Options,
                cache: Path, clock: Stopwatch) -> tuple[bytes, int, str]:
     """PDF bytes, page count and the Typst source."""
     with clock.stage("pdf: pandoc→typst"):
         body = typst_body(doc, ctx.project.root, cache / "typst")
         source = typst_source(ctx, body)
     with clock.stage("pdf: typst"):
-        result = compile_pdf(ctx, source, font, epoch, options.ignore_system_fonts)
+        result = compile_pdf(ctx, source, font, options.ignore_system_fonts)
     for warning in result.warnings:
         ctx.reporter.warn(f"typst: {warning}", code="typst.warning")
     return result.pdf, result.pages, source
@@ -184,8 +184,7 @@ def render_docx(doc: dict, ctx: BuildContext, cache: Path, release: bool,
         return data, "release without LibreOffice: contents without page numbers"
     with clock.stage("docx: LibreOffice layout"):
         pages = layout.heading_pages(ctx.meta["headings"], layout.docx_to_pdf(data))
-    listed = [h for h in ctx.meta["headings"] if h.level <= ctx.project.profile.contents.depth and h.ident]
-    if missing := [h.text for h in listed if h.ident not in pages]:
+    if missing := [h.text for h in ctx.listed_headings() if h.ident not in pages]:
         ctx.reporter.warn(f"release mode: LibreOffice's layout did not show where {len(missing)} heading(s) "
                           f"landed ({', '.join(missing[:3])}): their contents entries have no page number",
                           code="docx.layout-missing")
@@ -205,6 +204,7 @@ def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
 def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> BuildResult:
     clock = Stopwatch()
     epoch = source_date_epoch(root)
+    cache = cache_dir(root, options)
     # Scanning the installed fonts (~50 ms) overlaps the parse, which waits on pandoc.
     fonts_scan = threading.Thread(target=installed_families, args=(options.ignore_system_fonts,), daemon=True)
     fonts_scan.start()
@@ -215,9 +215,9 @@ def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> B
     artefacts: dict[str, bytes] = {}
     result = BuildResult(font=font, ast=doc)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pdf_job = (pool.submit(render_pdf, doc, ctx, font, epoch, options, cache_dir(root, options), clock)
+        pdf_job = (pool.submit(render_pdf, doc, ctx, font, options, cache, clock)
                    if "pdf" in options.targets else None)
-        docx_job = (pool.submit(render_docx, doc, ctx, cache_dir(root, options), options.release, clock)
+        docx_job = (pool.submit(render_docx, doc, ctx, cache, options.release, clock)
                     if "docx" in options.targets else None)
         if pdf_job:
             artefacts["pdf"], result.pages, result.typst = pdf_job.result()

@@ -28,6 +28,11 @@ class BuildContext:
     def language(self) -> str:
         return self.project.thesis.language
 
+    def listed_headings(self) -> list:
+        """The headings the contents page lists (to the profile's depth, with an anchor)."""
+        depth = self.project.profile.contents.depth
+        return [h for h in self.meta.get("headings", []) if h.level <= depth and h.ident]
+
     def locate(self, needle: "str | re.Pattern") -> tuple[str, int] | None:
         """The first chapter file and line where `needle` (text or regex) occurs."""
         from .diagnostics import _rel

@@ -114,8 +114,8 @@ def metadata_block(meta: dict) -> bytes:
 
 
 def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path | None,
-          language: str, nocite: list[str], reporter: Reporter) -> tuple[dict, list[str]]:
-    """The whole thesis as one pandoc JSON AST (citeproc run), and the citation keys not found."""
+          language: str, nocite: list[str], reporter: Reporter) -> dict:
+    """The whole thesis as one pandoc JSON AST, citations resolved by citeproc."""
     args = ["--from", READER, "--to", "json", *[str(p) for p in chapters], "-"]
     meta = {"lang": LANG_TAGS[language],
             "nocite": ", ".join("@" + key for key in nocite),
@@ -127,8 +127,8 @@ def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path |
         if csl:
             args.append(f"--csl={csl}")
     stdout, stderr = run(args, metadata_block(meta), cwd, "reading the chapters")
-    missing = _report_stderr(stderr, reporter)
-    return json.loads(stdout), missing
+    _report_stderr(stderr, reporter)
+    return json.loads(stdout)
 
 
 def bibtex_to_csl(paths: list[Path], cwd: Path) -> list[dict]:
@@ -151,20 +151,13 @@ def write(doc: dict, to: str, cwd: Path, extra: list[str] = ()) -> bytes:
 
 
 _WARNING = re.compile(r"^\[WARNING\]\s*(.*)$")
-_NOT_FOUND = re.compile(r"^Citeproc: citation (\S+) not found")
+_NOT_FOUND = re.compile(r"^Citeproc: citation \S+ not found")
 
 
-def _report_stderr(stderr: str, reporter: Reporter) -> list[str]:
-    """Pandoc's own warnings reported; the citation keys citeproc did not find returned."""
-    missing: list[str] = []
+def _report_stderr(stderr: str, reporter: Reporter) -> None:
+    """Pandoc's own warnings, but for unknown citation keys: the build's citation check
+    reports those with their chapter file and line."""
     for line in stderr.splitlines():
         match = _WARNING.match(line.strip())
-        if not match:
-            continue
-        text = match.group(1)
-        not_found = _NOT_FOUND.match(text)
-        if not_found:
-            missing.append(not_found.group(1))  # reported with file and line by the build
-            continue
-        reporter.warn(f"pandoc: {text}", code="pandoc.warning")
-    return missing
+        if match and not _NOT_FOUND.match(match.group(1)):
+            reporter.warn(f"pandoc: {match.group(1)}", code="pandoc.warning")

@@ -184,12 +184,10 @@ def _lines(text: str, width_mm: float, size_pt: float, bold: bool = False) -> in
 
 def contents_xml(ctx: BuildContext, pages: dict[str, int] | None) -> str:
     """The contents title and TOC field, entries pre-filled from the build's outline."""
-    depth = ctx.project.profile.contents.depth
     entries = [{"level": h.level, "anchor": bookmark_name(h.ident), "text": h.text,
-                "page": (pages or {}).get(h.ident, "")}
-               for h in ctx.meta.get("headings", []) if h.level <= depth and h.ident]
+                "page": (pages or {}).get(h.ident, "")} for h in ctx.listed_headings()]
     return render("docx", "contents.xml.j2", title=ctx.project.labels.contents, entries=entries,
-                  depth=depth, dirty="false" if pages else "true")
+                  depth=ctx.project.profile.contents.depth, dirty="false" if pages else "true")
 
 
 def bookmark_name(ident: str) -> str:

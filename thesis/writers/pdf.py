@@ -208,7 +208,7 @@ def typst_source(ctx: BuildContext, body: str) -> str:
     return render("typst", "thesis.typ.j2", **template_context(ctx, body))
 
 
-def compile_pdf(ctx: BuildContext, source: str, font: FontChoice, timestamp: int,
+def compile_pdf(ctx: BuildContext, source: str, font: FontChoice,
                 ignore_system_fonts: bool = False) -> TypstResult:
     """The PDF compiled in-process; Typst's errors become a UserError."""
     import typst
@@ -218,7 +218,7 @@ def compile_pdf(ctx: BuildContext, source: str, font: FontChoice, timestamp: int
                                   package_path=str(ctx.project.root / ".no-packages"),
                                   package_cache_path=str(ctx.project.root / ".no-packages"))
         pdf, warnings = compiler.compile_with_warnings(
-            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=timestamp)
+            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=ctx.epoch)
     except typst.TypstError as exc:
         message = _first_line(exc).replace(f"{ctx.project.root}/", "")  # no absolute paths in CI logs
         raise UserError(f"typst: {message}", code="tool.typst") from None
