@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Literal
 
 from .diagnostics import Reporter, UserError
-from .schema import build_config, deep_merge, length_check, load_yaml, option, parse_yaml, read_text
+from .schema import (build_config, deep_merge, inside, length_check, load_yaml, option, parse_yaml,
+                     read_text)
 
 LANGUAGES = ("kk", "ru", "en")
 PLACEHOLDER = re.compile(r"^\s*TODO\b")
@@ -258,12 +259,8 @@ def find_profile(name: str, root: Path) -> Path:
 def _profile_inside(path: Path, root: Path, name: str, origin: Path, line: int | None) -> None:
     """A profile named in a file of the project is one of the tool's or lies in the project."""
     tool = Path(__file__).resolve().parent.parent / "profiles"
-    for base in (root, tool):
-        try:
-            path.resolve().relative_to(base.resolve())
-            return
-        except ValueError:
-            continue
+    if inside(root, path) or inside(tool, path):
+        return
     raise UserError(f"profile {name!r} is outside the project (put it in profiles/)", origin, line,
                     "source.outside")
 

@@ -73,6 +73,15 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict]:
     return data, lines
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path` (symlinks resolved) lies inside `root`."""
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
 def read_text(path: Path) -> str:
     """A UTF-8 text file (BOM tolerated); anything else is a UserError naming the file,
     the line of the first bad byte and how to convert it."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import Project
 from .diagnostics import UserError
-from .schema import read_text
+from .schema import inside, read_text
 
 _PREFIX = re.compile(r"^(\d+)")
 
@@ -23,15 +23,6 @@ class Chapter:
     @property
     def name(self) -> str:
         return self.path.name
-
-
-def inside(root: Path, path: Path) -> bool:
-    """Whether `path` (symlinks resolved) lies inside `root`."""
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def project_file(project: Project, name: str, what: str, origin: Path | None = None,

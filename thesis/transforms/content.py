@@ -9,7 +9,8 @@ import re
 
 from ..context import BuildContext
 from ..diagnostics import UserError, _rel
-from ..sources import FORBIDDEN_META, inside
+from ..schema import inside
+from ..sources import FORBIDDEN_META
 
 # What the build itself gives pandoc as metadata (stdin block and --bibliography/--csl).
 OWN_META = {"lang", "nocite", "link-citations", "suppress-bibliography", "notes-after-punctuation"}
