@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from helpers import build_copy
-from thesis.schema import to_mm, to_pt
+from thesis.units import Length
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -45,7 +45,7 @@ def test_section_page_and_margins_follow_the_profile(minimal):
     section = document.sections[-1]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     for side, expected in (("left", "30mm"), ("right", "10mm"), ("top", "20mm"), ("bottom", "25mm")):
-        assert abs(getattr(section, f"{side}_margin").mm - to_mm(expected)) < 0.1, side
+        assert abs(getattr(section, f"{side}_margin").mm - Length(expected).mm) < 0.1, side
 
 
 def test_title_page_has_a_different_first_page_without_a_number(minimal):
@@ -65,7 +65,7 @@ def test_style_fonts_and_sizes_equal_the_profile(minimal):
     assert normal.font.size.pt == 14
     body = document.styles["Body Text"].paragraph_format
     assert abs(body.first_line_indent.mm - 12.5) < 0.1
-    assert document.styles["Footnote Text"].font.size.pt == to_pt("12pt")
+    assert document.styles["Footnote Text"].font.size.pt == Length("12pt").pt
     heading = document.styles["Heading 1"]
     assert heading.font.bold and heading.paragraph_format.page_break_before
     assert heading.font.name == "Times New Roman" and heading.font.size.pt == 14

@@ -2,7 +2,7 @@
 
 Each sample is built once in release mode (the contents page numbered from a
 LibreOffice layout), then its DOCX is laid out again by LibreOffice
-(`thesis.layout.docx_to_pdf`) and the rendered pages are read back:
+(`thesis.writers.libreoffice.docx_to_pdf`) and the rendered pages are read back:
 
 * geometry from poppler's `pdftotext -bbox-layout` (every line's box, in points from
   the top-left corner of the page);
@@ -44,22 +44,22 @@ import pytest
 from lxml import etree
 
 from helpers import REPO, copy_project
-from thesis import layout
+from thesis.writers import libreoffice as layout
 from thesis.build import Options, build
 from thesis.config import load_profile
 from thesis.diagnostics import Reporter
-from thesis.schema import to_mm, to_pt
+from thesis.units import Length
 
 
 MM = 72 / 25.4
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PROFILE = load_profile(REPO / "profiles" / "kz-diploma.yaml", Reporter(quiet=True))
-MARGINS = {side: to_mm(getattr(PROFILE.page.margins, side)) for side in ("left", "right", "top", "bottom")}
+MARGINS = {side: getattr(PROFILE.page.margins, side).mm for side in ("left", "right", "top", "bottom")}
 PAGE_MM = (210, 297)
-BODY_PT = to_pt(PROFILE.sizes.body)
-NOTE_PT = to_pt(PROFILE.sizes.footnote)
-INDENT_MM = to_mm(PROFILE.text.first_line_indent)
+BODY_PT = PROFILE.sizes.body.pt
+NOTE_PT = PROFILE.sizes.footnote.pt
+INDENT_MM = PROFILE.text.first_line_indent.mm
 LABELS = PROFILE.labels["kk"]
 # Times New Roman and the faces with its metrics (same widths, so the same line breaks).
 TIMES_COMPATIBLE = ("TimesNewRoman", "LiberationSerif", "Tinos", "PTAstraSerif")
@@ -176,7 +176,7 @@ def render(root: Path) -> Rendered:
     result = build(root, Options(release=True), reporter)
     docx_bytes = result.outputs["docx"].read_bytes()
     return Rendered(root, result.outputs["docx"], read_pdf(result.outputs["pdf"].read_bytes()),
-                    laid_out(docx_bytes), result.docx_contents, result.ast,
+                    laid_out(docx_bytes), result.artefacts["docx"].facts["contents"], result.document.ast,
                     [w.code for w in reporter.warnings])
 
 
@@ -518,7 +518,7 @@ def test_reference_document_is_rebuilt_when_the_profile_changes(tmp_path):
     first = reference_docx(PROFILE, "kk", tmp_path)
     assert reference_docx(PROFILE, "kk", tmp_path) == first  # cached
     wider = copy.deepcopy(PROFILE)
-    wider.page.margins.left = "35mm"
+    wider.page.margins.left = Length("35mm")
     second = reference_docx(wider, "kk", tmp_path)
     assert second != first and first.is_file() and second.is_file()
     assert round(docx.Document(str(second)).sections[0].left_margin.mm, 1) == 35.0

@@ -38,8 +38,8 @@ def build_outline():
     """The build's own AST of the thesis (after its transforms) and its heading outline."""
     from thesis.build import Options, Stopwatch, prepare
     from thesis.diagnostics import Reporter
-    ctx, doc = prepare(ROOT, Options(), Reporter(quiet=True), Stopwatch())
-    return doc, ctx.meta["headings"]
+    _, document = prepare(ROOT, Options(), Reporter(quiet=True), Stopwatch())
+    return document.ast, document.outline
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ def test_every_page_is_a4(minimal):
 
 def test_title_page_has_no_number_and_numbers_start_on_page_2(minimal):
     _, result, pages = minimal
-    assert result.pages == len(pages)
+    assert result.artefacts["pdf"].facts["pages"] == len(pages)
     assert not re.search(r"(^|\s)1$", pages[0]), pages[0][-40:]
     assert "ДИПЛОМДЫҚ ЖҰМЫС" in pages[0] and "Алматы 2015" in pages[0]
     for number, text in enumerate(pages[1:], start=2):
@@ -109,7 +109,7 @@ def test_pdf_has_bookmarks_for_headings(minimal):
 
 def test_fallback_font_is_announced_and_still_covers_kazakh(tmp_path):
     root, result, reporter = build_copy("minimal", tmp_path, targets=("pdf",), ignore_system_fonts=True)
-    assert result.font.fallback
+    assert result.artefacts["pdf"].facts["font"].fallback
     assert any(d.code == "font.fallback" for d in reporter.warnings)
     text = " ".join(pdf_pages(result.outputs["pdf"]))
     assert "ә ғ қ ң ө ұ ү һ і" in text and "Ә Ғ Қ Ң Ө Ұ Ү Һ І" in text

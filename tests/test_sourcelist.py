@@ -12,25 +12,33 @@ from test_citations import BIB, SEQUENCE, check_golden, citeproc, notes
 from thesis.ast import stringify, walk
 from thesis.bibliography import load_bibliography
 from thesis.config import Project, load_profile
-from thesis.context import BuildContext
+from thesis.context import Thesis
 from thesis.diagnostics import Reporter
-from thesis.sourcelist import CYRILLIC, apply, collation_key, localize
+from thesis.document import Document
+from thesis.transforms.sourcelist import CYRILLIC, collation_key, group_source_list, localize
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 KAZAKH_ORDER = TESTS / "projects" / "bib-cases" / "kazakh-order.bib"
 
 
-def context(language: str, bib: Path = BIB, profile: str = "kz-diploma", **source_list) -> BuildContext:
-    """A build context for a thesis in `language` with the given profile and bibliography."""
+def context(language: str, bib: Path = BIB, profile: str = "kz-diploma", **source_list) -> Thesis:
+    """The inputs of a thesis in `language` with the given profile and bibliography."""
     reporter = Reporter(quiet=True)
     prof = load_profile(REPO / "profiles" / f"{profile}.yaml", reporter)
     prof.source_list = dataclasses.replace(prof.source_list, **source_list)
     thesis = SimpleNamespace(language=language, nocite=[])
     project = Project(REPO, thesis, prof, REPO / "thesis.yaml", REPO / "profiles" / f"{profile}.yaml")
-    ctx = BuildContext(project, reporter)
-    ctx.bibliography = load_bibliography([bib], reporter, prof.source_list.groups)
-    return ctx
+    return Thesis(project, (), load_bibliography([bib], reporter, prof.source_list), (bib,), 0)
+
+
+def transformed(markdown: str, thesis: Thesis, bib: Path = BIB) -> dict:
+    """`markdown` through citeproc in every language, then the source-list transforms."""
+    runs = {lang: citeproc(markdown, lang, bib) for lang in ("kk", "ru", "en")}
+    document = Document(runs.pop(thesis.language), citeproc_runs=runs)
+    localize(document, thesis)
+    group_source_list(document, thesis)
+    return document.ast
 
 
 def source_list(doc: dict) -> list[str]:
@@ -48,11 +56,7 @@ def source_list(doc: dict) -> list[str]:
 
 def built(language: str, markdown: str = SEQUENCE, bib: Path = BIB, **options) -> list[str]:
     """The source list of `markdown` in a thesis in `language`, each entry in its source's words."""
-    ctx = context(language, bib, **options)
-    doc = citeproc(markdown, language, bib)
-    localize(doc, ctx, lambda lang: citeproc(markdown, lang, bib))
-    apply(doc, ctx)
-    return source_list(doc)
+    return source_list(transformed(markdown, context(language, bib, **options), bib))
 
 
 # ---------------------------------------------------------------- collation
@@ -128,11 +132,7 @@ LANGS = "A[@baranovsky1983, p. 200]. B[@baranovsky1983, p. 32]. C[@nazarbayev200
 
 
 def localized(repeat_terms: str) -> dict:
-    ctx = context("kk", repeat_terms=repeat_terms)
-    doc = citeproc(LANGS, "kk")
-    localize(doc, ctx, lambda lang: citeproc(LANGS, lang))
-    apply(doc, ctx)
-    return doc
+    return transformed(LANGS, context("kk", repeat_terms=repeat_terms))
 
 
 def test_words_follow_the_source_language(request):

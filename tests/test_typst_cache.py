@@ -10,7 +10,8 @@ from thesis.writers.pdf import chapter_chunks, typst_body
 
 def test_cold_warm_and_partial_cache_give_the_same_typst(tmp_path):
     root = copy_project("minimal", tmp_path)
-    ctx, doc = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    _, document = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    doc = document.ast
     cache = tmp_path / "cache"
     uncached = typst_body(doc, root, None)
     cold = typst_body(doc, root, cache)
@@ -26,12 +27,14 @@ def test_cold_warm_and_partial_cache_give_the_same_typst(tmp_path):
 def test_an_edit_changes_only_its_section(tmp_path):
     root = copy_project("minimal", tmp_path)
     cache = tmp_path / "cache"
-    ctx, doc = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    _, document = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    doc = document.ast
     typst_body(doc, root, cache)
     before = {p.name for p in cache.iterdir()}
     chapter = root / "content" / "02-practice.md"
     chapter.write_text(chapter.read_text() + "\nЖаңа сөйлем.\n")
-    ctx, doc = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    _, document = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    doc = document.ast
     text = typst_body(doc, root, cache)
     after = {p.name for p in cache.iterdir()}
     assert len(after - before) == 1 and "Жаңа сөйлем." in text

@@ -147,3 +147,9 @@ def rewrite(node: Any, fn: Callable[[Node], Node | None]) -> Any:
     if isinstance(node, list):
         return [rewrite(item, fn) if isinstance(item, (dict, list)) else item for item in node]
     return node
+
+
+def cited_keys(doc: dict) -> list[str]:
+    """Every citation key in document order (repeats kept)."""
+    return [item["citationId"] for el in walk(doc["blocks"]) if el["t"] == "Cite"
+            for item in el["c"][0]]

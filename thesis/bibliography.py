@@ -23,8 +23,8 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
 from . import pandoc
-from .diagnostics import Diagnostic, Reporter, UserError, _rel
-from .schema import read_text
+from .diagnostics import Diagnostic, Reporter, UserError, display_path
+from .files import read_text, write_atomic
 
 # biblatex `langid` → the project's language codes (kk, ru, en).
 LANGIDS = {"russian": "ru", "kazakh": "kk", "english": "en", "american": "en", "british": "en",
@@ -58,9 +58,6 @@ DESCRIBED = {
     "mastersthesis": ["type", "location"],
     "online": ["urldate"],
 }
-# The source-list group of an entry that names none.
-DEFAULT_GROUP = {"legislation": "documents", "legal": "documents", "article": "periodicals",
-                 "periodical": "periodicals", "online": "websites"}
 FIRST_YEAR = 1450  # printing; anything earlier in a thesis' sources is a typo
 
 # bibtexparser logs each failed block itself; the failures are reported here, with their file.
@@ -77,11 +74,7 @@ class Entry:
     path: Path
     line: int
     field_lines: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def group(self) -> str:
-        """The source-list group: the `group` field, else one implied by the type."""
-        return self.fields.get("group", "").strip() or DEFAULT_GROUP.get(self.type, "literature")
+    group: str = ""  # the source-list group: the `group` field, else the profile's for the type
 
     @property
     def langid(self) -> str:
@@ -125,10 +118,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path) -> P
     if not target.is_file():
         items = [mend_csl_item(item, bib.entries.get(item.get("id", "")))
                  for item in pandoc.bibtex_to_csl(paths, cwd)]
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(items, ensure_ascii=False, indent=1))
-        tmp.replace(target)
+        write_atomic(target, json.dumps(items, ensure_ascii=False, indent=1).encode(), durable=False)
     return target
 
 
@@ -160,12 +150,12 @@ def mend_csl_item(item: dict, entry: "Entry | None") -> dict:
 
 # ---------------------------------------------------------------- loading
 
-def load_bibliography(paths: list[Path], reporter: Reporter,
-                      groups: list[str] | None = None) -> Bibliography:
+def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -> Bibliography:
     """Every entry of `paths`, checked; all errors at once as one UserError.
 
-    `groups` are the profile's source-list group ids; when given, an entry naming
-    another group is an error.
+    `source_list` is the profile's source-list settings (`config.SourceList`): its groups
+    (an entry naming another group is an error), the group of each entry type and the
+    default group. Without it entries get only the group they name.
     """
     bib = Bibliography()
     findings: list[Diagnostic] = []
@@ -176,15 +166,17 @@ def load_bibliography(paths: list[Path], reporter: Reporter,
             findings.extend(exc.diagnostics)
             continue
         for entry in _parse(text, path, findings):
+            entry.group = entry.fields.get("group", "").strip()
+            if source_list is not None and not entry.group:
+                entry.group = source_list.group_of_type.get(entry.type, source_list.default_group)
             _add(bib, entry, findings)
-            findings.extend(_check_entry(entry, groups))
+            findings.extend(_check_entry(entry, source_list.groups if source_list is not None else None))
     for diag in findings:
         if diag.level != "error":
             reporter.emit(diag)
     errors = [d for d in findings if d.level == "error"]
     if errors:
-        first = errors[0]
-        raise UserError(first.message, first.path, first.line, first.code, errors)
+        raise UserError.from_diagnostics(errors)
     return bib
 
 
@@ -218,7 +210,7 @@ def _add(bib: Bibliography, entry: Entry, errors: list[Diagnostic]) -> None:
         bib.entries[entry.key] = entry
         return
     errors.append(_error(entry.path, entry.line,
-                         f"duplicate key {entry.key!r} (first defined at {_rel(first.path)}:{first.line})",
+                         f"duplicate key {entry.key!r} (first defined at {display_path(first.path)}:{first.line})",
                          "bib.duplicate"))
 
 
@@ -238,7 +230,7 @@ def _check_entry(entry: Entry, groups: list[str] | None) -> list[Diagnostic]:
     if entry.langid and entry.language is None:
         found.append(Diagnostic("warning", f"langid {entry.langid!r} of {entry.key!r} is not "
                                 f"one of {', '.join(sorted(set(LANGIDS) - {'ru', 'kk', 'en'}))}",
-                                _rel(entry.path), entry.line_of("langid"), "bib.langid"))
+                                display_path(entry.path), entry.line_of("langid"), "bib.langid"))
     return found
 
 
@@ -261,36 +253,30 @@ def _check_year(entry: Entry) -> list[Diagnostic]:
 
 
 def _error(path: Path, line: int, message: str, code: str) -> Diagnostic:
-    return Diagnostic("error", message, _rel(path), line, code)
+    return Diagnostic("error", message, display_path(path), line, code)
 
 
 # ---------------------------------------------------------------- citations
 
 def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, int | None]]],
-                    nocite: list[str], reporter: Reporter) -> None:
-    """Cited keys against the bibliography: undefined keys raised, unused or thin entries warned.
-
-    `cited` maps each cited key to where it is cited (chapter file, line).
-    """
+                    nocite: list[str]) -> list[Diagnostic]:
+    """Cited keys against the bibliography: undefined keys are errors, unused or thin entries
+    warnings. `cited` maps each cited key to where it is cited (chapter file, line)."""
+    found = []
     keep_all = "*" in nocite
     for key, entry in bib.entries.items():
         if key not in cited and not keep_all and key not in nocite:
-            reporter.warn(f"{key!r} is never cited (cite it, or list it in thesis.yaml 'nocite')",
-                          entry.path, entry.line, "cite.unused")
+            found.append(Diagnostic("warning", f"{key!r} is never cited (cite it, or list it in thesis.yaml "
+                                    "'nocite')", display_path(entry.path), entry.line, "cite.unused"))
     for key in cited:
         entry = bib.entries.get(key)
-        missing = [f for f in DESCRIBED.get(entry.type, [])
-                   if not entry.fields.get(f)] if entry else []
+        missing = [f for f in DESCRIBED.get(entry.type, []) if not entry.fields.get(f)] if entry else []
         if missing:
-            reporter.warn(f"{key!r} has no {', '.join(missing)}: its reference will be incomplete",
-                          entry.path, entry.line, "bib.incomplete")
-    errors = [Diagnostic("error", f"unknown citation key {key!r}", _rel(path), line, "cite.undefined")
+            found.append(Diagnostic("warning", f"{key!r} has no {', '.join(missing)}: its reference will "
+                                    "be incomplete", display_path(entry.path), entry.line, "bib.incomplete"))
+    found += [Diagnostic("error", f"unknown citation key {key!r}", display_path(path), line, "cite.undefined")
               for key, places in cited.items() if key not in bib.entries
               for path, line in places[:1]]
-    for key in nocite:
-        if key != "*" and key not in bib.entries:
-            errors.append(Diagnostic("error", f"nocite key {key!r} is not in the bibliography",
-                                     None, None, "cite.undefined"))
-    if errors:
-        first = errors[0]
-        raise UserError(first.message, first.path, first.line, first.code, errors)
+    found += [Diagnostic("error", f"nocite key {key!r} is not in the bibliography", None, None, "cite.undefined")
+              for key in nocite if key != "*" and key not in bib.entries]
+    return found

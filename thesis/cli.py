@@ -20,14 +20,14 @@ from pathlib import Path
 from . import __version__, pandoc
 from .diagnostics import Reporter, UserError
 from .outputs import SIGNALS, Interrupted
-
-TARGETS = ("pdf", "docx")  # = thesis.build.TARGETS
+from .writers import DEFAULT_TARGETS, WRITERS
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="thesis", description="Build the thesis PDF and DOCX from Markdown and BibTeX.")
-    p.add_argument("targets", nargs="*", choices=[[], *TARGETS], metavar="TARGET",
-                   help="pdf and/or docx (default: both)")
+    p.add_argument("targets", nargs="*", choices=[[], *WRITERS], metavar="TARGET",
+                   help="; ".join(f"{w.name}: {w.help}" for w in WRITERS.values())
+                   + f" (default: {' and '.join(DEFAULT_TARGETS)})")
     p.add_argument("--profile", help="format profile (name in profiles/ or a path); overrides thesis.yaml")
     p.add_argument("--out", type=Path, help="output folder (default: build/)")
     p.add_argument("--project", type=Path, default=Path("."), help="thesis folder (default: here)")
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet, format=args.format)
-    targets = tuple(dict.fromkeys(args.targets)) or TARGETS
+    targets = tuple(dict.fromkeys(args.targets)) or DEFAULT_TARGETS
     state = {"written": False}
     try:
         # Called as the program (no argv): a signal after the build still ends the process
@@ -125,16 +125,12 @@ def interrupts_stop_the_build(state: dict, restore: bool = True):
 
 
 def summary(result) -> str:
-    """What was built, the font, pages, warnings and stage times."""
+    """What was built (with each writer's detail and notes), warnings and stage times."""
     lines = []
-    for kind, path in result.outputs.items():
-        detail = f" ({result.pages} pages)" if kind == "pdf" and result.pages else ""
-        if kind == "docx" and result.docx_contents:
-            detail = f" ({result.docx_contents})"
-        lines.append(f"built {_show(path)}{detail}")
-    if result.font:
-        note = " (fallback)" if result.font.fallback else ""
-        lines.append(f"font: {result.font.family}{note}")
+    for name, path in result.outputs.items():
+        detail = result.artefacts[name].detail
+        lines.append(f"built {_show(path)}" + (f" ({detail})" if detail else ""))
+    lines += [note for artefact in result.artefacts.values() for note in artefact.notes]
     hidden = f" ({result.suppressed} suppressed by thesis.yaml)" if result.suppressed else ""
     lines.append(f"warnings: {result.warnings}{hidden}")
     stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())

@@ -5,14 +5,16 @@ Both are declared here once, typed, with a default and a one-line doc per option
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .diagnostics import Reporter, UserError
-from .schema import (build_config, deep_merge, inside, length_check, load_yaml, option, parse_yaml,
-                     read_text)
+from .files import TOOL_ROOT, inside, read_text
+from .schema import build_config, deep_merge, load_yaml, option, parse_yaml
+from .units import Length
 
 LANGUAGES = ("kk", "ru", "en")
 PLACEHOLDER = re.compile(r"^\s*TODO\b")
@@ -79,28 +81,31 @@ class ThesisConfig:
     def placeholders(self) -> list[str]:
         """Keys whose value is still a `TODO` placeholder."""
         found = []
-        for key, value in _flatten(self):
+        for key, value in flatten(dataclasses.asdict(self)).items():
             if isinstance(value, str) and PLACEHOLDER.match(value):
                 found.append(key)
         return found
 
 
-def _flatten(obj, prefix=""):
-    for name, value in vars(obj).items():
-        if hasattr(value, "__dataclass_fields__"):
-            yield from _flatten(value, f"{prefix}{name}.")
+def flatten(data: dict, prefix: str = "") -> dict:
+    """Nested mappings as one mapping with dotted keys ('supervisor.name')."""
+    out = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{name}."))
         else:
-            yield f"{prefix}{name}", value
+            out[f"{prefix}{name}"] = value
+    return out
 
 
 # ================================================================ profiles
 
 @dataclass(kw_only=True)
 class Margins:
-    left: str = option(doc="Left margin", check=length_check)
-    right: str = option(doc="Right margin", check=length_check)
-    top: str = option(doc="Top margin", check=length_check)
-    bottom: str = option(doc="Bottom margin", check=length_check)
+    left: Length = option(doc="Left margin")
+    right: Length = option(doc="Right margin")
+    top: Length = option(doc="Top margin")
+    bottom: Length = option(doc="Bottom margin")
 
 
 @dataclass(kw_only=True)
@@ -117,18 +122,18 @@ class Fonts:
 
 @dataclass(kw_only=True)
 class Sizes:
-    body: str = option("14pt", doc="Body text size", check=length_check)
-    footnote: str = option("12pt", doc="Footnote text size", check=length_check)
-    caption: str = option("14pt", doc="Figure and table caption size", check=length_check)
-    title_page: str = option("14pt", doc="Title page text size", check=length_check)
+    body: Length = option(Length("14pt"), doc="Body text size")
+    footnote: Length = option(Length("12pt"), doc="Footnote text size")
+    caption: Length = option(Length("14pt"), doc="Figure and table caption size")
+    title_page: Length = option(Length("14pt"), doc="Title page text size")
 
 
 @dataclass(kw_only=True)
 class Text:
     line_spacing: float = option(1.0, doc="Line spacing: 1.0 single, 1.5 one and a half")
-    first_line_indent: str = option("1.25cm", doc="Paragraph first-line indent", check=length_check)
+    first_line_indent: Length = option(Length("1.25cm"), doc="Paragraph first-line indent")
     alignment: Literal["justify", "left"] = option("justify", doc="Body text alignment")
-    paragraph_spacing: str = option("0pt", doc="Extra space between paragraphs", check=length_check)
+    paragraph_spacing: Length = option(Length("0pt"), doc="Extra space between paragraphs")
     hyphenate: dict[str, bool] = option({"kk": False, "ru": True, "en": True},
                                         doc="Hyphenate body text, per thesis language")
 
@@ -139,10 +144,10 @@ class HeadingRule:
     case: Literal["as-is", "upper"] = option("as-is", doc="Letter case of the heading text")
     align: Literal["left", "center", "indent"] = option("indent", doc="Alignment; 'indent' starts at the paragraph indent")
     bold: bool = option(True, doc="Bold heading")
-    size: str = option("14pt", doc="Heading size", check=length_check)
+    size: Length = option(Length("14pt"), doc="Heading size")
     page_break: bool = option(False, doc="Start on a new page")
-    space_before: str = option("12pt", doc="Space above", check=length_check)
-    space_after: str = option("12pt", doc="Space below", check=length_check)
+    space_before: Length = option(Length("12pt"), doc="Space above")
+    space_after: Length = option(Length("12pt"), doc="Space below")
 
 
 @dataclass(kw_only=True)
@@ -172,7 +177,7 @@ class Labels:
 
 @dataclass(kw_only=True)
 class Footnotes:
-    rule_length: str = option("50mm", doc="Length of the rule above the notes", check=length_check)
+    rule_length: Length = option(Length("50mm"), doc="Length of the rule above the notes")
     numbering: Literal["continuous", "per-page", "per-chapter"] = option("continuous", doc="Footnote numbering")
     line_spacing: float = option(1.0, doc="Line spacing inside notes")
 
@@ -192,7 +197,11 @@ class Contents:
 @dataclass(kw_only=True)
 class SourceList:
     order: Literal["grouped", "citation"] = option("grouped", doc="Grouped and alphabetical, or one list in order of first citation")
-    groups: list[str] = option(["documents", "periodicals", "literature", "websites"], doc="Group ids in order")
+    groups: list[str] = option(["documents", "periodicals", "literature", "websites"], doc="Group ids in order (their headings: labels.groups)")
+    group_of_type: dict[str, str] = option({"legislation": "documents", "legal": "documents", "article": "periodicals",
+                                            "periodical": "periodicals", "online": "websites"},
+                                           doc="Group of an entry that names none, by BibTeX type")
+    default_group: str = option("literature", doc="Group of an entry whose type group_of_type does not list")
     numbering: Literal["restart", "continuous"] = option("restart", doc="Entry numbers restart in each group or run on")
     repeat_terms: Literal["source", "thesis"] = option("source", doc="Language of the words in each footnote and list entry (Там же, С., ред., URL…): the cited source's (langid) or the thesis'")
 
@@ -219,7 +228,10 @@ class Profile:
     contents: Contents = option(doc="Table of contents")
     source_list: SourceList = option(doc="The source list")
     captions: Captions = option(doc="Figure and table captions")
-    title_page: str = option("kz-diploma", doc="Title page template: templates/*/title-<name>.*")
+    title_page: str = option("kz-diploma", doc="Title page template: templates/{typst,docx}/title-<name>.* "
+                                                "(the project's own templates/ first, then the tool's)")
+    citation_style: str = option("gost-r-7.0.5-note", doc="CSL style: a file in styles/ (the project's first, "
+                                                          "then the tool's), '.csl' optional")
     raw_blocks: bool = option(False, doc="Allow raw Typst/OpenXML blocks in chapters")
 
 
@@ -235,7 +247,7 @@ class Project:
     thesis_path: Path
     profile_path: Path
     thesis_lines: dict = field(default_factory=dict)  # key path → line in thesis.yaml
-    tool_root: Path = field(default=Path(__file__).resolve().parent.parent)
+    tool_root: Path = field(default=TOOL_ROOT)
 
     @property
     def labels(self) -> Labels:
@@ -245,7 +257,7 @@ class Project:
 def find_profile(name: str, root: Path) -> Path:
     """The profile file for a name (project's `profiles/` first, then the tool's)."""
     candidates = [root / name] if name.endswith((".yaml", ".yml")) else []
-    tool = Path(__file__).resolve().parent.parent
+    tool = TOOL_ROOT
     candidates += [root / "profiles" / f"{name}.yaml", tool / "profiles" / f"{name}.yaml"]
     for path in candidates:
         if path.is_file():
@@ -258,7 +270,7 @@ def find_profile(name: str, root: Path) -> Path:
 
 def _profile_inside(path: Path, root: Path, name: str, origin: Path, line: int | None) -> None:
     """A profile named in a file of the project is one of the tool's or lies in the project."""
-    tool = Path(__file__).resolve().parent.parent / "profiles"
+    tool = TOOL_ROOT / "profiles"
     if inside(root, path) or inside(tool, path):
         return
     raise UserError(f"profile {name!r} is outside the project (put it in profiles/)", origin, line,

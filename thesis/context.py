@@ -1,47 +1,95 @@
-"""What every stage of a build gets: the project, its bibliography, the reporter."""
+"""What the stages share: the build's options, the frozen inputs (`Thesis`), the run's clock.
+
+`Thesis` is made by the load stage and never changed afterwards; what the later stages
+produce lives on `document.Document`.
+"""
 
 from __future__ import annotations
 
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
-from .config import Project
-from .diagnostics import Reporter
+from .bibliography import Bibliography
+from .config import Labels, Profile, Project
+from .diagnostics import Reporter, display_path
+from .sources import Chapter
 
 
 @dataclass
-class BuildContext:
-    """Shared state of one build; transforms read it, they never write files."""
+class Options:
+    """How to build (the CLI's options). `targets` are names of the writer registry."""
+
+    targets: tuple[str, ...] = ("pdf", "docx")
+    profile: str | None = None
+    out: Path | None = None
+    strict: bool = False
+    ignore_system_fonts: bool = False
+    keep_typst: bool = False
+    release: bool = False  # lay the DOCX out with LibreOffice to number its contents page
+
+
+@dataclass(frozen=True)
+class Thesis:
+    """The inputs of one build, as loaded and checked: read-only from here on."""
 
     project: Project
-    reporter: Reporter
-    bibliography: Any = None  # thesis.bibliography.Bibliography
-    sources: list = field(default_factory=list)  # thesis.sources.Chapter, in order
-    meta: dict[str, Any] = field(default_factory=dict)  # facts for the writers (numbering…)
-    # The parsed AST's elements by type (one walk, right after the parse): for the checks and
-    # citation passes that run before any transform moves blocks around.
-    index: dict[str, list] = field(default_factory=dict)
-    epoch: int = 0  # SOURCE_DATE_EPOCH of the build: the date both outputs carry
+    chapters: tuple[Chapter, ...]
+    bibliography: Bibliography | None
+    bibliography_files: tuple[Path, ...]
+    epoch: int  # SOURCE_DATE_EPOCH of the build: the date every output carries
+
+    @property
+    def root(self) -> Path:
+        return self.project.root
 
     @property
     def language(self) -> str:
         return self.project.thesis.language
 
-    def listed_headings(self) -> list:
-        """The headings the contents page lists (to the profile's depth, with an anchor)."""
-        depth = self.project.profile.contents.depth
-        return [h for h in self.meta.get("headings", []) if h.level <= depth and h.ident]
+    @property
+    def profile(self) -> Profile:
+        return self.project.profile
+
+    @property
+    def labels(self) -> Labels:
+        return self.project.labels
 
     def locate(self, needle: "str | re.Pattern") -> tuple[str, int] | None:
         """The first chapter file and line where `needle` (text or regex) occurs."""
-        from .diagnostics import _rel
-        for chapter in self.sources:
+        for chapter in self.chapters:
             if isinstance(needle, str):
                 at = chapter.text.find(needle)
             else:
                 match = needle.search(chapter.text)
                 at = match.start() if match else -1
             if at >= 0:
-                return _rel(chapter.path), chapter.text.count("\n", 0, at) + 1
+                return display_path(chapter.path), chapter.text.count("\n", 0, at) + 1
         return None
+
+
+class Stopwatch:
+    """Wall time per named stage."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass
+class Run:
+    """One build's machinery, for the writers: options, where to report, the clock, the cache."""
+
+    options: Options
+    reporter: Reporter
+    clock: Stopwatch = field(default_factory=Stopwatch)
+    cache: Path = Path(".cache")

@@ -12,14 +12,14 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 
 @dataclass(frozen=True)
 class Diagnostic:
     """One finding about the author's sources."""
 
-    level: str  # "error" | "warning" | "note"
+    level: Literal["error", "warning", "note"]
     message: str
     path: str | None = None
     line: int | None = None
@@ -52,12 +52,20 @@ class UserError(Exception):
                  line: int | None = None, code: str | None = None,
                  diagnostics: list[Diagnostic] | None = None):
         super().__init__(message)
-        self.diagnostic = Diagnostic("error", message, _rel(path), line, code)
+        self.diagnostic = Diagnostic("error", message, display_path(path), line, code)
         # Further errors found in the same pass (e.g. all bad keys of thesis.yaml).
         self.diagnostics = diagnostics or [self.diagnostic]
 
+    @classmethod
+    def from_diagnostics(cls, errors: list[Diagnostic]) -> "UserError":
+        """One error carrying every problem found in a pass (the first is its message)."""
+        first = errors[0]
+        exc = cls(first.message, None, first.line, first.code, list(errors))
+        exc.diagnostic = first
+        return exc
 
-def _rel(path: str | Path | None) -> str | None:
+
+def display_path(path: str | Path | None) -> str | None:
     """A path as the author sees it: relative to the working directory if possible."""
     if path is None:
         return None
@@ -97,11 +105,14 @@ class Reporter:
 
     def warn(self, message: str, path: str | Path | None = None,
              line: int | None = None, code: str | None = None) -> None:
-        self.emit(Diagnostic("warning", message, _rel(path), line, code))
+        self._emit_at("warning", message, path, line, code)
 
     def error(self, message: str, path: str | Path | None = None,
               line: int | None = None, code: str | None = None) -> None:
-        self.emit(Diagnostic("error", message, _rel(path), line, code))
+        self._emit_at("error", message, path, line, code)
+
+    def _emit_at(self, level, message: str, path, line, code) -> None:
+        self.emit(Diagnostic(level, message, display_path(path), line, code))
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -110,9 +121,3 @@ class Reporter:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level == "error"]
-
-
-def line_of(text: str, needle: str, start: int = 0) -> int | None:
-    """The 1-based line on which `needle` first occurs in `text`, or None."""
-    at = text.find(needle, start)
-    return None if at < 0 else text.count("\n", 0, at) + 1

@@ -12,6 +12,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .units import Length
+
 
 class TypstSource(str):
     """Typst text that is source by construction (pandoc's writer output, our partials)."""
@@ -24,6 +26,8 @@ def typst_value(value: Any) -> str:
     """A value for a Typst template: numbers, booleans, plain tokens, or TypstSource."""
     if isinstance(value, TypstSource):
         return value
+    if isinstance(value, Length):
+        return typst_value(str(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -15,12 +15,12 @@ import fcntl
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from .diagnostics import UserError, _rel
+from .diagnostics import UserError, display_path
+from .files import fsync_dir, stage, unlink_quietly
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -40,35 +40,6 @@ class Interrupted(KeyboardInterrupt):
         return f"interrupted by {name}: nothing written, previous outputs left as they were"
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write `data` to `path` so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def commit(files: dict[Path, bytes]) -> None:
     """Write every file atomically, as one step: SIGINT/SIGTERM arriving meanwhile are
     handled once all are in place (it takes milliseconds), so the outputs are always a
@@ -76,24 +47,13 @@ def commit(files: dict[Path, bytes]) -> None:
     with signals_held(), contextlib.ExitStack() as cleanup:
         staged: list[tuple[str, Path]] = []
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            cleanup.callback(_unlink_quietly, tmp)  # a no-op once renamed
+            tmp = stage(path, data)
+            cleanup.callback(unlink_quietly, tmp)  # a no-op once renamed
             staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
         for tmp, path in staged:
             os.replace(tmp, path)
         for folder in {path.parent for path in files}:
-            _fsync_dir(folder)
-
-
-def _unlink_quietly(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+            fsync_dir(folder)
 
 
 @contextlib.contextmanager
@@ -140,11 +100,11 @@ def build_lock(out_dir: Path, wait_s: float | None = None, quiet: bool = False):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise UserError(f"another build is running in {_rel(out_dir)}/ (it holds {_rel(lock_path)}; "
+                    raise UserError(f"another build is running in {display_path(out_dir)}/ (it holds {display_path(lock_path)}; "
                                     f"waited {wait_s:g} s): let it finish or use --out for another folder",
                                     code="build.locked") from None
                 if not announced and not quiet:
-                    print(f"waiting for another build in {_rel(out_dir)}/ to finish…", file=sys.stderr)
+                    print(f"waiting for another build in {display_path(out_dir)}/ to finish…", file=sys.stderr)
                     announced = True
                 time.sleep(0.05)
         yield

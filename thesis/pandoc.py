@@ -141,10 +141,11 @@ def bibtex_to_csl(paths: list[Path], cwd: Path) -> list[dict]:
     return items
 
 
-def write(doc: dict, to: str, cwd: Path, extra: list[str] = ()) -> bytes:
-    """The AST rendered by one of pandoc's writers (`typst`, `docx`)."""
+def write(doc: dict, to: str, cwd: Path, extra: list[str] = (), binary: bool = False) -> bytes:
+    """The AST rendered by one of pandoc's writers; `binary` for a zipped format (pandoc
+    writes those to stdout only when told to)."""
     args = ["--from", "json", "--to", to, *extra]
-    if to == "docx":
+    if binary:
         args += ["--output", "-"]
     stdout, _ = run(args, json.dumps(doc).encode(), cwd, f"writing {to}")
     return stdout

@@ -21,7 +21,9 @@ from typing import Any, Literal
 
 import yaml
 
-from .diagnostics import Diagnostic, Reporter, UserError, _rel
+from .diagnostics import Diagnostic, Reporter, UserError, display_path
+from .files import read_text
+from .units import Length
 
 
 def option(default: Any = dataclasses.MISSING, doc: str = "", check=None, **kw):
@@ -73,47 +75,6 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict]:
     return data, lines
 
 
-def inside(root: Path, path: Path) -> bool:
-    """Whether `path` (symlinks resolved) lies inside `root`."""
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
-def read_text(path: Path) -> str:
-    """A UTF-8 text file (BOM tolerated); anything else is a UserError naming the file,
-    the line of the first bad byte and how to convert it."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        name = path.name
-        convert = "convert it with `iconv -f {} -t utf-8 " + f"{name} -o {name}.utf8`"
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            hint = "; it is UTF-16: " + convert.format("utf-16")
-        elif _mostly_utf8(raw):
-            hint = "; the rest of the file is UTF-8: retype the character on that line (or delete the stray byte)"
-        else:
-            try:
-                raw.decode("cp1251")
-                hint = "; it looks like CP1251: " + convert.format("cp1251")
-            except UnicodeDecodeError:
-                hint = "; save it as UTF-8 in your editor, or " + convert.format("<its encoding>")
-        raise UserError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}){hint}",
-                        path, line, "source.encoding") from None
-
-
-def _mostly_utf8(raw: bytes) -> bool:
-    """Whether valid multi-byte UTF-8 characters outnumber the bad bytes many times over."""
-    text = raw.decode("utf-8", "replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
-    return good >= 8 * bad
-
-
 # ---------------------------------------------------------------- building dataclasses
 
 class _Builder:
@@ -131,7 +92,7 @@ class _Builder:
         name = ".".join(str(k) for k in keys) or "(top level)"
         code = "config.unknown-key" if warning else "config.invalid"
         diag = Diagnostic("warning" if warning else "error", f"{name}: {message}",
-                          _rel(self.path), self.line(keys), code)
+                          display_path(self.path), self.line(keys), code)
         (self.warnings if warning else self.errors).append(diag)
 
     def build(self, tp: Any, value: Any, keys: tuple) -> Any:
@@ -164,6 +125,12 @@ class _Builder:
     def build_scalar(self, tp: type, value: Any, keys: tuple) -> Any:
         if tp is Any:
             return value
+        if tp is Length:
+            try:
+                return Length(value)
+            except ValueError as exc:
+                self.problem(keys, str(exc))
+                return None
         if tp is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -223,8 +190,7 @@ def build_config(cls: type, data: Any, path: Path, lines: dict, reporter: Report
     for warning in builder.warnings:
         reporter.emit(warning)
     if builder.errors:
-        first = builder.errors[0]
-        raise UserError(first.message, path, first.line, first.code, builder.errors)
+        raise UserError.from_diagnostics(builder.errors)
     return result
 
 
@@ -237,26 +203,3 @@ def deep_merge(base: dict, overlay: dict) -> dict:
         else:
             merged[key] = value
     return merged
-
-
-# ---------------------------------------------------------------- lengths
-
-_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|pt|in)\s*$")
-_PER_MM = {"mm": 1.0, "cm": 10.0, "pt": 25.4 / 72, "in": 25.4}
-
-
-def length_check(value: str) -> str | None:
-    """Error text unless `value` is a length like `30mm`, `1.25cm`, `14pt`."""
-    return None if _LENGTH.match(str(value)) else f"must be a length like 30mm, 1.25cm or 14pt, not {value!r}"
-
-
-def to_mm(value: str) -> float:
-    """A length string in millimetres."""
-    number, unit = _LENGTH.match(value).groups()
-    return float(number) * _PER_MM[unit]
-
-
-def to_pt(value: str) -> float:
-    """A length string in points (exact for values given in pt)."""
-    number, unit = _LENGTH.match(value).groups()
-    return float(number) if unit == "pt" else to_mm(value) * 72 / 25.4

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Project
-from .diagnostics import UserError
-from .schema import inside, read_text
+from .diagnostics import Diagnostic, UserError, display_path
+from .files import inside, project_file, read_text
+from .schema import parse_yaml
 
 _PREFIX = re.compile(r"^(\d+)")
 
@@ -25,24 +26,10 @@ class Chapter:
         return self.path.name
 
 
-def project_file(project: Project, name: str, what: str, origin: Path | None = None,
-                 line: int | None = None) -> Path:
-    """`name` as a file inside the project; a UserError if it escapes or is missing."""
-    root = project.root
-    candidate = Path(name)
-    path = candidate if candidate.is_absolute() else root / candidate
-    where = origin or project.thesis_path
-    if candidate.is_absolute() or not inside(root, path):
-        raise UserError(f"{what} {name!r} is outside the project", where, line, "source.outside")
-    if not path.is_file():
-        raise UserError(f"{what} {name!r} does not exist", where, line, "source.missing")
-    return path
-
-
 def bibliography_paths(project: Project) -> list[Path]:
     """thesis.yaml's `bibliography` files, each inside the project (errors at their line)."""
     lines = {k[1]: v for k, v in project.thesis_lines.items() if len(k) == 2 and k[0] == "bibliography"}
-    return [project_file(project, name, "bibliography file", line=lines.get(i, project.thesis_lines.get(("bibliography",))))
+    return [project_file(project.root, name, "bibliography file", project.thesis_path, lines.get(i, project.thesis_lines.get(("bibliography",))))
             for i, name in enumerate(project.thesis.bibliography)]
 
 
@@ -50,7 +37,7 @@ def chapter_paths(project: Project) -> list[Path]:
     """Chapter files: thesis.yaml's `chapters`, or content/*.md by numeric prefix."""
     if project.thesis.chapters:
         lines = {k[1]: v for k, v in project.thesis_lines.items() if len(k) == 2 and k[0] == "chapters"}
-        return [project_file(project, name, "chapter", line=lines.get(i))
+        return [project_file(project.root, name, "chapter", project.thesis_path, lines.get(i))
                 for i, name in enumerate(project.thesis.chapters)]
     content = project.root / "content"
     found = [p for p in content.glob("*.md") if p.is_file()] if content.is_dir() else []
@@ -85,9 +72,9 @@ _BLOCK_START = re.compile(r"^---[ \t]*$")
 _BLOCK_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
-def check_metadata_blocks(chapter: Chapter, reporter) -> None:
+def check_metadata_blocks(chapter: Chapter) -> list[Diagnostic]:
     """A chapter's YAML metadata blocks: valid YAML, no keys that pandoc would act on."""
-    from .schema import parse_yaml
+    found: list[Diagnostic] = []
     lines = chapter.text.splitlines()
     i = 0
     while i < len(lines):
@@ -99,28 +86,39 @@ def check_metadata_blocks(chapter: Chapter, reporter) -> None:
         end = next((j for j in range(i + 1, len(lines)) if _BLOCK_END.match(lines[j])), None)
         if end is None:
             break
-        body = "\n".join(lines[i + 1:end])
-        try:
-            data, keys = parse_yaml(body, chapter.path)
-        except UserError as exc:
-            if i != 0:  # mid-chapter: pandoc reads a non-mapping as a rule and text...
-                # ...but pandoc's YAML (1.2) reads some blocks PyYAML refuses (a tab-indented
-                # list, measured): a key pandoc would act on is refused all the same.
-                for offset, text in enumerate(lines[i + 1:end], start=i + 2):
-                    found = _FORBIDDEN_KEY.search(text)
-                    if found:
-                        raise UserError(f"metadata key {found.group(1)!r} is not allowed in a chapter; "
-                                        "set it in thesis.yaml", chapter.path, offset, "source.metadata")
-                i = end + 1
-                continue
-            diag = exc.diagnostic
-            raise UserError(diag.message, chapter.path, (diag.line or 0) + i + 1, diag.code) from None
-        if isinstance(data, dict):
-            for key in data:
-                line = keys.get((str(key),), 0) + i + 1
-                if str(key) in FORBIDDEN_META:
-                    raise UserError(f"metadata key {key!r} is not allowed in a chapter; "
-                                    "set it in thesis.yaml", chapter.path, line, "source.metadata")
-                reporter.warn(f"metadata key {key!r} in a chapter has no effect (ignored)",
-                              chapter.path, line, "source.metadata")
+        found += _check_block(chapter, lines, i, end)
         i = end + 1
+    return found
+
+
+def _check_block(chapter: Chapter, lines: list[str], start: int, end: int) -> list[Diagnostic]:
+    """The problems of the metadata block between lines `start` and `end` (0-based fences)."""
+    where = display_path(chapter.path)
+    try:
+        data, keys = parse_yaml("\n".join(lines[start + 1:end]), chapter.path)
+    except UserError as exc:
+        if start == 0:
+            diag = exc.diagnostic
+            return [Diagnostic("error", diag.message, where, (diag.line or 0) + start + 1, diag.code)]
+        # Mid-chapter: pandoc reads a non-mapping as a rule and text... but pandoc's YAML
+        # (1.2) reads some blocks PyYAML refuses (a tab-indented list, measured): a key
+        # pandoc would act on is refused all the same.
+        return [_forbidden(found.group(1), where, offset)
+                for offset, text in enumerate(lines[start + 1:end], start=start + 2)
+                if (found := _FORBIDDEN_KEY.search(text))]
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key in data:
+        line = keys.get((str(key),), 0) + start + 1
+        if str(key) in FORBIDDEN_META:
+            out.append(_forbidden(key, where, line))
+        else:
+            out.append(Diagnostic("warning", f"metadata key {key!r} in a chapter has no effect (ignored)",
+                                  where, line, "source.metadata"))
+    return out
+
+
+def _forbidden(key: str, where: str | None, line: int) -> Diagnostic:
+    return Diagnostic("error", f"metadata key {key!r} is not allowed in a chapter; set it in thesis.yaml",
+                      where, line, "source.metadata")

@@ -1,4 +1,9 @@
-"""Jinja environments: one for Typst, one for OpenXML, both StrictUndefined."""
+"""Jinja templates: StrictUndefined, and every value through the escaper of the language
+the template writes (`*.typ.j2` Typst, `*.xml.j2` OpenXML).
+
+A project may override or add templates in its own `templates/<folder>/` (a university's
+title page): those are found first, then the tool's.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,27 @@ from pathlib import Path
 import jinja2
 
 from .escape import typst_value, xml_text
+from .files import TOOL_ROOT
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = TOOL_ROOT / "templates"
+ESCAPERS = {".typ": typst_value, ".xml": xml_text}
 
 
 @lru_cache(maxsize=None)
-def environment(kind: str) -> jinja2.Environment:
-    """The Jinja environment for `typst` or `docx` templates; every value goes through its escaper."""
-    finalize = {"typst": typst_value, "docx": xml_text}[kind]
+def environment(folder: str, suffix: str, project: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment for templates of `folder` written in the language of `suffix`."""
+    search = [project / "templates" / folder] if project is not None else []
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / kind),
+        loader=jinja2.FileSystemLoader([*[str(p) for p in search if p.is_dir()], str(TEMPLATES / folder)]),
         undefined=jinja2.StrictUndefined,
-        finalize=finalize,
-        autoescape=(kind == "docx"),  # macro results stay Markup; values pass xml_text first
+        finalize=ESCAPERS[suffix],
+        autoescape=(suffix == ".xml"),  # macro results stay Markup; values pass xml_text first
         keep_trailing_newline=True,
         trim_blocks=False,
     )
 
 
-def render(kind: str, name: str, **context) -> str:
-    """A template rendered with an explicit context."""
-    return environment(kind).get_template(name).render(**context)
+def render(folder: str, name: str, project: Path | None = None, **context) -> str:
+    """`templates/<folder>/<name>` (the project's own first) rendered with an explicit context."""
+    suffix = Path(name.removesuffix(".j2")).suffix
+    return environment(folder, suffix, project).get_template(name).render(**context)

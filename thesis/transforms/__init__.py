@@ -1,45 +1,26 @@
-"""AST transforms, run in order. Each is `transform(doc, ctx) -> None`, one job each,
-and none knows which writer comes next."""
+"""The transform stage: AST transforms, run in order. Each is `transform(document, thesis)`,
+one job each; none knows which writer comes next, none reads a file or starts a tool."""
 
 from __future__ import annotations
 
-import re
-
-from .. import bibliography, sourcelist
-from ..context import BuildContext
-from . import citations, content, lists, references, structure
+from ..context import Thesis
+from ..document import Document
+from . import citations, content, lists, references, sourcelist, structure
 
 TRANSFORMS = [
+    sourcelist.localize,  # each note and entry in its source's language (repeat_terms: source)
     citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"
-    content.refuse_chapter_metadata,  # no file or format keys from a chapter's YAML
-    content.refuse_raw,      # raw Typst/OpenXML only where the profile allows it
-    content.resolve_images,  # images inside the project, as project-relative paths
+    content.image_paths,     # images as project-relative paths, decoded as the writers decode them
     lists.letter_lists,      # "а) … б) …" enumerations as paragraphs, not bullets
-    structure.apply,         # structural headings, numbering, letter case, the outline
-    references.place,        # the source list under its heading
-    sourcelist.apply,        # grouped, sorted and numbered the university's way
+    structure.number_headings,  # structural headings, numbering, letter case, the outline
+    references.place_source_list,  # the source list under its heading
+    sourcelist.group_source_list,  # grouped, sorted and numbered the university's way
+    content.keep_language_only,  # no metadata but the language reaches the writers
 ]
 
 
-def citation_places(doc: dict, ctx: BuildContext) -> dict[str, list[tuple[str | None, int | None]]]:
-    """Each cited key and where the author wrote it (first chapter file and line)."""
-    places: dict[str, list] = {}
-    for node in ctx.index.get("Cite", []):
-        for citation in node["c"][0]:
-            places.setdefault(citation["citationId"], [])
-    for key, where in places.items():
-        pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
-        where.append(ctx.locate(pattern) or (None, None))
-    return places
-
-
-def check_citations(doc: dict, ctx: BuildContext) -> None:
-    """Undefined keys are errors at their chapter line; unused or thin entries are warnings."""
-    places = citation_places(doc, ctx)
-    nocite = ctx.project.thesis.nocite
-    if ctx.bibliography is None:
-        if places:
-            from ..bibliography import Bibliography
-            bibliography.check_citations(Bibliography(), places, nocite, ctx.reporter)
-        return
-    bibliography.check_citations(ctx.bibliography, places, nocite, ctx.reporter)
+def transform(document: Document, thesis: Thesis) -> Document:
+    """`document` with every transform applied, in order."""
+    for step in TRANSFORMS:
+        step(document, thesis)
+    return document

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from .. import ast
-from ..context import BuildContext
+from ..context import Thesis
+from ..document import Document
 
 
-def unparenthesize_in_notes(doc: dict, ctx: BuildContext) -> None:
+def unparenthesize_in_notes(document: Document, thesis: Thesis) -> None:
     """A citation inside a hand-written footnote without the parentheses pandoc adds.
 
     With a note style pandoc renders such a citation in parentheses ("See (Барановский …
     С. 3)."); GOST R 7.0.5 writes "См.: Барановский … С. 3.".
     """
-    for note in ctx.index.get("Note", []):
+    for note in document.index.get("Note", []):
         for cite in ast.walk(note["c"]):
             if cite["t"] == "Cite":
                 _strip_parentheses(cite["c"][1])

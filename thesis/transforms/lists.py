@@ -3,7 +3,7 @@
 Pandoc has no Cyrillic-letter list style, so authors write such an enumeration as a
 bullet list whose items start with "а)", "б)"… Printed as bullets it would read
 "– а) …"; GOST prints each element as a paragraph from the paragraph indent, with its
-letter. The list becomes those paragraphs (in a Div marked `enumeration`).
+letter. The list becomes those paragraphs (in a Div).
 """
 
 from __future__ import annotations
@@ -11,27 +11,21 @@ from __future__ import annotations
 import re
 
 from .. import ast
-from ..context import BuildContext
+from ..context import Thesis
+from ..document import Document, map_blocks
 
 LETTER = re.compile(r"^[^\W\d_]\)$")  # one letter of any script and ")"
 
 
-def letter_lists(doc: dict, ctx: BuildContext) -> None:
+def letter_lists(document: Document, thesis: Thesis) -> None:
     """Bullet lists whose every item starts with a letter and ")" become paragraphs."""
-    doc["blocks"] = _rewrite(doc["blocks"])
+    document.ast["blocks"] = map_blocks(document.blocks, _as_paragraphs)
 
 
-def _rewrite(blocks: list[dict]) -> list[dict]:
-    out = []
-    for block in blocks:
-        if block["t"] == "BulletList" and all(_lettered(item) for item in block["c"]):
-            paragraphs = [_as_para(b) for item in block["c"] for b in item]
-            out.append(ast.Div(paragraphs, "", ["enumeration"]))
-        elif block["t"] == "Div":
-            out.append({"t": "Div", "c": [block["c"][0], _rewrite(block["c"][1])]})
-        else:
-            out.append(block)
-    return out
+def _as_paragraphs(block: dict) -> dict | None:
+    if block["t"] == "BulletList" and all(_lettered(item) for item in block["c"]):
+        return ast.Div([_as_para(b) for item in block["c"] for b in item])
+    return None
 
 
 def _lettered(item: list[dict]) -> bool:

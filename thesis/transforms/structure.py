@@ -6,35 +6,20 @@ carry the same numbers and the same letter case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .. import ast
-from ..context import BuildContext
-
-STRUCTURAL = ("contents", "introduction", "conclusion", "references", "abbreviations", "appendix")
-LEVEL_RULES = {1: "chapter", 2: "section", 3: "subsection"}
-FIGURE_PREFIX = "figure-prefix"  # attribute on level-1 headings: chapter number or appendix letter
-
-
-@dataclass
-class Heading:
-    """A heading as the contents lists it."""
-
-    level: int
-    ident: str
-    text: str           # as printed: number and final case included
-    kind: str           # "chapter", "section", "subsection", or a STRUCTURAL name
-    number: str = ""
+from ..context import Thesis
+from ..document import (FIGURE_PREFIX, KIND, LEVEL_RULES, RULE, STRUCTURAL, Document, Heading,
+                        set_attrs)
 
 
 def _normal(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).casefold().rstrip(".:")
 
 
-def structural_names(ctx: BuildContext) -> dict[str, str]:
+def structural_names(thesis: Thesis) -> dict[str, str]:
     """Normalised heading text → structural element, from the labels of every language."""
     names: dict[str, str] = {}
-    for labels in ctx.project.profile.labels.values():
+    for labels in thesis.profile.labels.values():
         for kind in STRUCTURAL:
             names[_normal(getattr(labels, kind))] = kind
         for kind, aliases in labels.aliases.items():
@@ -65,54 +50,69 @@ def appendix_letter(index: int, language: str) -> str:
     return letters[index] if index < len(letters) else letters[-1] + str(index - len(letters) + 2)
 
 
-def apply(doc: dict, ctx: BuildContext) -> None:
-    """Number chapters/sections, mark and restyle structural headings, record the outline."""
-    names = structural_names(ctx)
-    counters = [0, 0, 0]
-    in_structural = False
-    appendices = 0
-    headings: list[Heading] = []
-    for block in doc["blocks"]:
+class _Numbering:
+    """Chapter/section counters and appendix letters as the headings come."""
+
+    def __init__(self, thesis: Thesis):
+        self.thesis = thesis
+        self.counters = [0, 0, 0]
+        self.appendices = 0
+        self.in_structural = False
+
+    def number(self, level: int, kind: str | None, rule, classes: list[str]) -> str:
+        """The number a heading gets ('' for none); appendices get their letter."""
+        if kind == "appendix":
+            self.appendices += 1
+            return appendix_letter(self.appendices - 1, self.thesis.language)
+        explicit_off = "unnumbered" in classes or "-" in classes
+        if kind or self.in_structural or explicit_off or not (rule and rule.numbering):
+            return ""
+        self.counters[level - 1] += 1
+        for deeper in range(level, 3):
+            self.counters[deeper] = 0
+        return _number(rule.numbering, self.counters, level, self.thesis)
+
+
+def number_headings(document: Document, thesis: Thesis) -> None:
+    """Number chapters/sections, mark structural headings, set letter case; record the outline."""
+    names = structural_names(thesis)
+    numbering = _Numbering(thesis)
+    for block in document.blocks:
         if block["t"] != "Header":
             continue
         level, (ident, classes, kv), content = block["c"]
         kind = structural_kind(block, names) if level == 1 else None
         if level == 1:
-            in_structural = kind is not None
-        explicit_off = "unnumbered" in classes or "-" in classes
+            numbering.in_structural = kind is not None
         rule_name = "structural" if kind else LEVEL_RULES.get(level)
-        rule = getattr(ctx.project.profile.headings, rule_name) if rule_name else None
-        number = ""
-        if not kind and not in_structural and not explicit_off and rule and rule.numbering:
-            counters[level - 1] += 1
-            for deeper in range(level, 3):
-                counters[deeper] = 0
-            number = _number(rule.numbering, counters, level, ctx)
-        if rule and rule.case == "upper" and kind != "appendix":
-            content = _upper(content)  # GOST 7.32: an appendix title keeps its case under "ҚОСЫМША А"
-        if number:
-            content = ast.inlines(number) + [ast.Space()] + content
-        if kind == "appendix":
-            number = appendix_letter(appendices, ctx.language)
-            appendices += 1
-            word = ctx.project.labels.appendix
-            content = ast.inlines(f"{word} {number}") + [{"t": "LineBreak"}] + content
-        new_classes = [c for c in classes if c not in ("unnumbered", "-")] + ["unnumbered"]
-        new_classes.append(f"heading-{kind or rule_name or 'deep'}")
+        rule = getattr(thesis.profile.headings, rule_name) if rule_name else None
+        number = numbering.number(level, kind, rule, classes)
+        content = _printed(content, number, kind, rule, thesis)
+        attrs = {RULE: rule_name or "subsection", KIND: kind or rule_name or "deep"}
         if level == 1:  # what figures and tables under it are numbered with ("1.2", "А.1")
-            prefix = number if kind == "appendix" else (str(counters[0]) if number else "")
-            kv = [pair for pair in kv if pair[0] != FIGURE_PREFIX] + [[FIGURE_PREFIX, prefix]]
-        block["c"] = [level, [ident, new_classes, kv], content]
-        headings.append(Heading(level, ident, ast.stringify(content), kind or rule_name or "deep", number))
-    ctx.meta["headings"] = headings
+            attrs[FIGURE_PREFIX] = number if kind == "appendix" else (str(numbering.counters[0]) if number else "")
+        new_classes = [c for c in classes if c not in ("unnumbered", "-")] + ["unnumbered"]
+        block["c"] = [level, [ident, new_classes, set_attrs(kv, **attrs)], content]
+        document.outline.append(Heading(level, ident, ast.stringify(content), attrs[KIND], number))
 
 
-def _number(pattern: str, counters: list[int], level: int, ctx: BuildContext) -> str:
+def _printed(content: list, number: str, kind: str | None, rule, thesis: Thesis) -> list:
+    """The heading text as printed: case per the rule, the number or "ҚОСЫМША А" before it."""
+    if rule and rule.case == "upper" and kind != "appendix":
+        content = _upper(content)  # GOST 7.32: an appendix title keeps its case under "ҚОСЫМША А"
+    if kind == "appendix":
+        return ast.inlines(f"{thesis.labels.appendix} {number}") + [{"t": "LineBreak"}] + content
+    if number:
+        return ast.inlines(number) + [ast.Space()] + content
+    return content
+
+
+def _number(pattern: str, counters: list[int], level: int, thesis: Thesis) -> str:
     """'1', '1.2'… from the profile's pattern; the chapter word wraps level 1 if set."""
     text = pattern
     for i, value in enumerate(counters[:level], start=1):
         text = text.replace("{" + str(i) + "}", str(value))
-    word = ctx.project.profile.headings.chapter_word.get(ctx.language, "")
+    word = thesis.profile.headings.chapter_word.get(thesis.language, "")
     if level == 1 and word:
         text = word.replace("{n}", text)
     return text

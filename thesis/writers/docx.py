@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import io
 import json
@@ -12,54 +13,80 @@ import zipfile
 from pathlib import Path
 
 from .. import ast, pandoc
-from ..context import BuildContext
-from ..schema import to_mm, to_pt
+from ..context import Run, Thesis
+from ..document import (FIGURE_PREFIX, SOURCE_GROUP, Document, Heading, heading_attr, heading_rule,
+                        map_blocks)
 from ..templates import render
-from ..transforms.structure import FIGURE_PREFIX
+from ..titlepage import labels, title_fields
+from ..units import TWIPS_PER_MM
+from . import Artefact, libreoffice
 from .docx_reference import GROUP_STYLE, PAPER_MM, STRUCTURAL_STYLE, reference_docx
-from .pdf import template_data
+
+NAME = "thesis.docx"
 
 # A fixed zip timestamp (the DOS epoch is 1980); the document's own dates come from
 # SOURCE_DATE_EPOCH, which pandoc honours.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def docx_ast(doc: dict, ctx: BuildContext, pages: dict[str, int] | None = None) -> dict:
+def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
+    """The thesis DOCX; in release mode its contents page numbered from a LibreOffice layout."""
+    with run.clock.stage("docx"):
+        data = write_docx(document, thesis, run.cache)
+    if not run.options.release:
+        return _artefact(data, "draft: contents without page numbers (--release numbers them)")
+    if libreoffice.soffice() is None:
+        run.reporter.warn("release mode: LibreOffice is not installed, so the DOCX contents has no "
+                          "page numbers (Debian: libreoffice-writer-nogui)", code="docx.no-layout")
+        return _artefact(data, "release without LibreOffice: contents without page numbers")
+    with run.clock.stage("docx: LibreOffice layout"):
+        pages = libreoffice.heading_pages(document.outline, libreoffice.docx_to_pdf(data))
+    listed = document.listed(thesis.profile.contents.depth)
+    if missing := [h.text for h in listed if h.ident not in pages]:
+        run.reporter.warn(f"release mode: LibreOffice's layout did not show where {len(missing)} heading(s) "
+                          f"landed ({', '.join(missing[:3])}): their contents entries have no page number",
+                          code="docx.layout-missing")
+    with run.clock.stage("docx"):
+        data = write_docx(document, thesis, run.cache, pages=pages)
+    return _artefact(data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings)")
+
+
+def _artefact(data: bytes, contents: str) -> Artefact:
+    return Artefact({NAME: data}, detail=contents, facts={"contents": contents})
+
+
+def docx_ast(document: Document, thesis: Thesis, pages: dict[str, int] | None = None) -> dict:
     """The AST for the docx writer: title page and contents first, styled headings, captions."""
-    out = copy.copy(doc)  # shared with the PDF writer: copy what changes, never mutate
-    out["blocks"] = [ast.RawBlock("openxml", title_page_xml(ctx)),
-                     ast.RawBlock("openxml", contents_xml(ctx, pages)), *_docx_blocks(doc["blocks"])]
-    _caption_fields(out, ctx)
+    out = copy.copy(document.ast)  # shared with the other writers: copy what changes, never mutate
+    out["blocks"] = [ast.RawBlock("openxml", title_page_xml(thesis)),
+                     ast.RawBlock("openxml", contents_xml(document.listed(thesis.profile.contents.depth), thesis, pages)),
+                     *map_blocks(document.blocks, _docx_block)]
+    _caption_fields(out, thesis)
     return out
 
 
-def _docx_blocks(blocks: list[dict]) -> list[dict]:
-    """The blocks with styled headings at any depth (the source list's group headings sit
-    in a Div); containers on the way and captioned blocks are copied, the rest shared."""
-    out = []
-    for block in blocks:
-        kind = block["t"]
-        if kind == "Header":
-            block = _styled_heading(block)
-        elif kind == "Div":
-            block = {"t": "Div", "c": [block["c"][0], _docx_blocks(block["c"][1])]}
-        elif kind in ("Table", "Figure") or (
-                kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList")
-                and any(node["t"] in ("Table", "Figure") for node in ast.walk(block))):
-            block = json.loads(json.dumps(block))  # captions inside get numbered in place
-        out.append(block)
-    return out
+def _docx_block(block: dict) -> dict | None:
+    """Headings styled at any depth (the source list's group headings sit in a Div);
+    captioned blocks copied (their captions get numbered in place); the rest shared."""
+    kind = block["t"]
+    if kind == "Header":
+        return _styled_heading(block)
+    if kind in ("Table", "Figure") or (
+            kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList")
+            and any(node["t"] in ("Table", "Figure") for node in ast.walk(block))):
+        return json.loads(json.dumps(block))
+    return None
 
 
-def _caption_fields(doc: dict, ctx: BuildContext) -> None:
+def _caption_fields(doc: dict, thesis: Thesis) -> None:
     """'Сурет 1 — …' / 'Кесте 1 — …' with Word SEQ fields, so Word's lists and references work.
 
     Numbered as the PDF numbers them: through the thesis, or (captions.numbering: chapter)
     within each level-1 heading, "2.1" with the heading's figure prefix before the field
     and the sequence restarted (`\\r 1`) at the chapter's first caption; appendices always
     within ("А.1")."""
-    labels = ctx.project.labels
-    by_chapter = ctx.project.profile.captions.numbering == "chapter"
+    words = thesis.labels
+    by_chapter = thesis.profile.captions.numbering == "chapter"
     counters = {"Figure": 0, "Table": 0}
     prefix, within = "", False
     for node in ast.walk(doc["blocks"]):
@@ -77,7 +104,7 @@ def _caption_fields(doc: dict, ctx: BuildContext) -> None:
             continue
         counters[node["t"]] += 1
         number = counters[node["t"]]
-        word = labels.figure if node["t"] == "Figure" else labels.table
+        word = words.figure if node["t"] == "Figure" else words.table
         field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()), number=number,
                        restart=within and number == 1)
         lead = [ast.Str(f"{prefix}.")] if within else []
@@ -88,7 +115,7 @@ def _caption_fields(doc: dict, ctx: BuildContext) -> None:
 def _figure_prefix(node: dict) -> str | None:
     """The figure prefix a level-1 heading (or its styled Div) carries, if it is one."""
     if node["t"] == "Header" and node["c"][0] == 1:
-        return dict(node["c"][1][2]).get(FIGURE_PREFIX, "")
+        return heading_attr(node, FIGURE_PREFIX)
     if node["t"] == "Div":
         return dict(node["c"][0][2]).get(FIGURE_PREFIX)
     return None
@@ -97,12 +124,9 @@ def _figure_prefix(node: dict) -> str | None:
 def _styled_heading(block: dict) -> dict:
     """Structural and source-group headings get their own paragraph style (pandoc has none)."""
     level, (ident, classes, kv), content = block["c"]
-    if "heading-structural" in classes or any(c.startswith("heading-") and c[8:] in
-                                              ("introduction", "conclusion", "references",
-                                               "abbreviations", "appendix", "contents")
-                                              for c in classes):
+    if heading_rule(block) == "structural":
         style = STRUCTURAL_STYLE
-    elif "source-group" in classes:
+    elif SOURCE_GROUP in classes:
         style = GROUP_STYLE
     else:
         return block
@@ -113,59 +137,26 @@ def _styled_heading(block: dict) -> dict:
     return ast.Div([para], "", [], [["custom-style", style], *keep])
 
 
-def title_page_xml(ctx: BuildContext) -> str:
-    """The title page paragraphs (ending with a page break)."""
-    return render("docx", f"title-{ctx.project.profile.title_page}.xml.j2", **_title_data(ctx))
-
-
-TWIPS_PER_MM = 1440 / 25.4
-LINE_EM = 1.15  # single spacing of a Times-metric face, baseline to baseline
-SIGNATURE = "_" * 20
-
-
-def _title_data(ctx: BuildContext) -> dict:
-    """The title page's texts and its vertical layout (twips).
-
-    OpenXML has no stretchable space, so the free height the PDF shares among its three
-    `1fr` gaps is computed here: the text area's height less the lines each block is
-    estimated to take (words wrapped at a generous average letter width, so the estimate
-    errs on the long side), less one line of safety, split in three. The page fills
-    like the PDF's and never spills onto the contents page.
-    """
-    profile = ctx.project.profile
-    data = template_data(ctx, fonts=[])
-    meta, tp = data["meta"], data["labels"]["title_page"]
-    specialty = " ".join(x for x in (meta["specialty_code"], meta["specialty_name"]) if x)
-    size = to_pt(profile.sizes.title_page)
+def title_page_xml(thesis: Thesis) -> str:
+    """The title page paragraphs: the profile's template with thesis.yaml's fields, the page
+    geometry and `height()`, the estimate a template lays its page out with."""
+    profile = thesis.profile
     page_w, page_h = PAPER_MM[profile.page.size]
     m = profile.page.margins
-    width = page_w - to_mm(m.left) - to_mm(m.right)
-    column = width / 2
-    admission_indent = width * 0.45
-    em = size * 20  # twips
-    space = {"small": round(0.4 * em), "medium": round(0.8 * em), "block": round(1.5 * em),
-             "row": round(1.2 * em)}
-    people = [(tp.get("author", ""), meta["author"]), (tp.get("supervisor", ""), meta["supervisor_line"])]
+    size = profile.sizes.title_page.pt
+    page = {"size_pt": size, "text_width_mm": page_w - m.left.mm - m.right.mm,
+            "text_height_mm": page_h - m.top.mm - m.bottom.mm, "twips_per_mm": TWIPS_PER_MM,
+            "line_twips": size * LINE_EM * 20}
+    return render("docx", f"title-{profile.title_page}.xml.j2", thesis.root, meta=title_fields(thesis),
+                  labels=labels(thesis), page=page, height=text_height)
 
-    def height(text: str, width_mm: float, pt: float = size, bold: bool = False) -> float:
-        return _lines(text, width_mm, pt, bold) * pt * LINE_EM * 20
 
-    used = sum(height(t, width) for t in (meta["ministry"], meta["university"], meta["faculty"],
-                                           meta["department"]))
-    used += sum(height(t, width - admission_indent) for t in
-                (tp.get("admitted", ""), tp.get("head_of_department", ""), meta["head_of_department"],
-                 SIGNATURE, tp.get("date_blank", "")))
-    used += height(meta["work_type"], width, size + 2, bold=True)
-    used += height(meta["title"], width, bold=True) + height(specialty, width)
-    used += sum(max(height(label + ":", column), height(value, width - column) + height(SIGNATURE, column))
-                for label, value in people)
-    used += height(f"{meta['city']} {meta['year']}", width)
-    used += 2 * space["small"] + space["block"] + 2 * space["medium"] + space["row"]
-    free = (page_h - to_mm(m.top) - to_mm(m.bottom)) * TWIPS_PER_MM - used - size * LINE_EM * 20
-    return {"meta": meta, "tp": tp, "specialty_line": specialty, "people": people,
-            "signature": SIGNATURE, "size": round(size * 2), "big_size": round((size + 2) * 2),
-            "space": space, "gap": max(0, round(free / 3)), "text_width": round(width * TWIPS_PER_MM),
-            "column": round(column * TWIPS_PER_MM), "admission_indent": round(admission_indent * TWIPS_PER_MM)}
+LINE_EM = 1.15  # single spacing of a Times-metric face, baseline to baseline
+
+
+def text_height(text: str, width_mm: float, pt: float, bold: bool = False) -> float:
+    """The height (twips) a text takes at this width and size, single-spaced."""
+    return _lines(text, width_mm, pt, bold) * pt * LINE_EM * 20
 
 
 def _lines(text: str, width_mm: float, size_pt: float, bold: bool = False) -> int:
@@ -182,12 +173,12 @@ def _lines(text: str, width_mm: float, size_pt: float, bold: bool = False) -> in
     return lines
 
 
-def contents_xml(ctx: BuildContext, pages: dict[str, int] | None) -> str:
+def contents_xml(listed: list[Heading], thesis: Thesis, pages: dict[str, int] | None) -> str:
     """The contents title and TOC field, entries pre-filled from the build's outline."""
     entries = [{"level": h.level, "anchor": bookmark_name(h.ident), "text": h.text,
-                "page": (pages or {}).get(h.ident, "")} for h in ctx.listed_headings()]
-    return render("docx", "contents.xml.j2", title=ctx.project.labels.contents, entries=entries,
-                  depth=ctx.project.profile.contents.depth, dirty="false" if pages else "true")
+                "page": (pages or {}).get(h.ident, "")} for h in listed]
+    return render("docx", "contents.xml.j2", thesis.root, title=thesis.labels.contents, entries=entries,
+                  depth=thesis.profile.contents.depth, dirty="false" if pages else "true")
 
 
 def bookmark_name(ident: str) -> str:
@@ -198,15 +189,15 @@ def bookmark_name(ident: str) -> str:
     return "X" + hashlib.sha1(ident.encode()).hexdigest()[1:]
 
 
-def write_docx(doc: dict, ctx: BuildContext, cache_dir: Path, pages: dict[str, int] | None = None) -> bytes:
+def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[str, int] | None = None) -> bytes:
     """The DOCX bytes: pandoc's writer, then a deterministic zip."""
-    reference = reference_docx(ctx.project.profile, ctx.language, cache_dir)
-    raw = pandoc.write(docx_ast(doc, ctx, pages), "docx", ctx.project.root,
-                       [f"--reference-doc={reference}"])
-    replace = {"docProps/core.xml": core_properties(ctx).encode()}
+    reference = reference_docx(thesis.profile, thesis.language, cache_dir)
+    raw = pandoc.write(docx_ast(document, thesis, pages), "docx", thesis.root,
+                       [f"--reference-doc={reference}"], binary=True)
+    replace = {"docProps/core.xml": core_properties(thesis).encode()}
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         if "word/numbering.xml" in z.namelist():
-            replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), ctx)
+            replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
     return normalise_zip(raw, replace)
 
 
@@ -214,13 +205,13 @@ W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HANGING_MM = {"bullet": 5, "number": 8}  # marker to text: "–" and a gap / up to "99."
 
 
-def list_numbering(xml: bytes, ctx: BuildContext) -> bytes:
+def list_numbering(xml: bytes, thesis: Thesis) -> bytes:
     """Pandoc's list levels made to match the PDF: the marker at the paragraph indent
     (nested lists one step further in), the text after it; bullets are an en dash in the
     body font, not a Symbol-font dot."""
     from lxml import etree
     root = etree.fromstring(xml)
-    indent = to_mm(ctx.project.profile.text.first_line_indent)
+    indent = thesis.profile.text.first_line_indent.mm
     for lvl in root.iter(W_NS + "lvl"):
         text = lvl.find(W_NS + "lvlText")
         fmt = lvl.find(W_NS + "numFmt")
@@ -241,13 +232,12 @@ def list_numbering(xml: bytes, ctx: BuildContext) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def core_properties(ctx: BuildContext) -> str:
+def core_properties(thesis: Thesis) -> str:
     """docProps/core.xml: title, author and language of the thesis, the build's date."""
-    import datetime
-    date = datetime.datetime.fromtimestamp(ctx.epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    thesis = ctx.project.thesis
-    return render("docx", "core.xml.j2", title=thesis.title, author=thesis.author,
-                  language=pandoc.LANG_TAGS[ctx.language], date=date)
+    date = datetime.datetime.fromtimestamp(thesis.epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    config = thesis.project.thesis
+    return render("docx", "core.xml.j2", thesis.root, title=config.title, author=config.author,
+                  language=pandoc.LANG_TAGS[thesis.language], date=date)
 
 
 def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:

@@ -22,7 +22,6 @@ from docx.shared import Mm, Pt
 from .. import pandoc
 from ..config import Profile
 from ..pandoc import LANG_TAGS
-from ..schema import to_mm, to_pt
 from .docx_reference import GROUP_STYLE, PAPER_MM, STRUCTURAL_STYLE
 
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -59,10 +58,10 @@ def _page(document, profile: Profile) -> None:
     for section in document.sections:
         section.page_width, section.page_height = Mm(width), Mm(height)
         m = profile.page.margins
-        section.left_margin, section.right_margin = Mm(to_mm(m.left)), Mm(to_mm(m.right))
-        section.top_margin, section.bottom_margin = Mm(to_mm(m.top)), Mm(to_mm(m.bottom))
-        section.header_distance = Mm(min(12.5, to_mm(m.top) / 2))
-        section.footer_distance = Mm(min(12.5, to_mm(m.bottom) / 2))
+        section.left_margin, section.right_margin = Mm(m.left.mm), Mm(m.right.mm)
+        section.top_margin, section.bottom_margin = Mm(m.top.mm), Mm(m.bottom.mm)
+        section.header_distance = Mm(min(12.5, m.top.mm / 2))
+        section.footer_distance = Mm(min(12.5, m.bottom.mm / 2))
         section.start_type = WD_SECTION.NEW_PAGE
         # The title page counts as page 1 and shows no number: a different first page.
         section.different_first_page_header_footer = profile.page_numbers.first_printed > 1
@@ -116,7 +115,7 @@ def _footer_page_number(document, profile: Profile) -> None:
             t = OxmlElement("w:t")
             t.text = text
             run._r.append(t)
-    run.font.size = Pt(to_pt(profile.sizes.body))
+    run.font.size = Pt(profile.sizes.body.pt)
 
 
 def _set_fonts(rpr_parent, font: str) -> None:
@@ -153,7 +152,7 @@ def _defaults(document, font: str, profile: Profile, lang: str) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), font)
     rpr.insert(0, fonts)
-    half_points = str(round(to_pt(profile.sizes.body) * 2))
+    half_points = str(round(profile.sizes.body.pt * 2))
     for tag in ("w:sz", "w:szCs"):
         el = OxmlElement(tag)
         el.set(qn("w:val"), half_points)
@@ -180,17 +179,17 @@ def _line_spacing(fmt, spacing: float) -> None:
 
 
 def _body_styles(document, profile: Profile) -> None:
-    size = Pt(to_pt(profile.sizes.body))
+    size = Pt(profile.sizes.body.pt)
     for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Block Text", "Bibliography"):
         style = document.styles[name]
         fmt = style.paragraph_format
         style.font.size = size
         _line_spacing(fmt, profile.text.line_spacing)
         fmt.space_before = Pt(0)
-        fmt.space_after = Pt(to_pt(profile.text.paragraph_spacing))
+        fmt.space_after = Pt(profile.text.paragraph_spacing.pt)
         if name != "Normal":
             fmt.alignment = ALIGN[profile.text.alignment]
-            fmt.first_line_indent = Mm(to_mm(profile.text.first_line_indent))
+            fmt.first_line_indent = Mm(profile.text.first_line_indent.mm)
     document.styles["Compact"].paragraph_format.first_line_indent = Mm(0)
     document.styles["Bibliography"].paragraph_format.first_line_indent = Mm(0)
 
@@ -199,14 +198,14 @@ def _heading_style(style, rule, profile: Profile) -> None:
     fmt = style.paragraph_format
     style.font.bold = rule.bold
     style.font.italic = False
-    style.font.size = Pt(to_pt(rule.size))
+    style.font.size = Pt(rule.size.pt)
     style.font.all_caps = False  # the build already upper-cases where the profile says so
     fmt.alignment = ALIGN[rule.align]
     # 'indent': the whole heading starts at the paragraph indent, wrapped lines too (as in the PDF).
     fmt.first_line_indent = Mm(0)
-    fmt.left_indent = Mm(to_mm(profile.text.first_line_indent)) if rule.align == "indent" else Mm(0)
-    fmt.space_before = Pt(to_pt(rule.space_before))
-    fmt.space_after = Pt(to_pt(rule.space_after))
+    fmt.left_indent = Mm(profile.text.first_line_indent.mm) if rule.align == "indent" else Mm(0)
+    fmt.space_before = Pt(rule.space_before.pt)
+    fmt.space_after = Pt(rule.space_after.pt)
     fmt.keep_with_next = True
     fmt.page_break_before = rule.page_break
     _line_spacing(fmt, profile.text.line_spacing)
@@ -240,7 +239,7 @@ def _heading_styles(document, profile: Profile) -> None:
 
 def _footnote_styles(document, profile: Profile) -> None:
     text = document.styles["Footnote Text"]
-    text.font.size = Pt(to_pt(profile.sizes.footnote))
+    text.font.size = Pt(profile.sizes.footnote.pt)
     fmt = text.paragraph_format
     _line_spacing(fmt, profile.footnotes.line_spacing)
     fmt.first_line_indent = Mm(0)
@@ -255,7 +254,7 @@ def _style(document, name: str):
 
 
 def _caption_styles(document, profile: Profile) -> None:
-    size = Pt(to_pt(profile.sizes.caption))
+    size = Pt(profile.sizes.caption.pt)
     for name, align in (("Caption", WD_ALIGN_PARAGRAPH.CENTER), ("Image Caption", WD_ALIGN_PARAGRAPH.CENTER),
                         ("Table Caption", WD_ALIGN_PARAGRAPH.LEFT)):
         style = _style(document, name)
@@ -292,14 +291,14 @@ def _toc_styles(document, profile: Profile) -> None:
         style.priority = 39
         style.unhide_when_used = True
         fmt = style.paragraph_format
-        fmt.left_indent = Mm(to_mm(profile.text.first_line_indent) * (level - 1) * 0.8)
+        fmt.left_indent = Mm(profile.text.first_line_indent.mm * (level - 1) * 0.8)
         fmt.right_indent = Mm(NUMBER_COLUMN_MM)
         fmt.first_line_indent = Mm(0)
         fmt.space_before = fmt.space_after = Pt(0)
         fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
         _line_spacing(fmt, profile.text.line_spacing)
         fmt.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-        style.font.size = Pt(to_pt(profile.sizes.body))
+        style.font.size = Pt(profile.sizes.body.pt)
         style.font.bold = False
 
 

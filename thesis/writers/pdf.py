@@ -15,15 +15,18 @@ from pathlib import Path
 
 from .. import ast, pandoc
 from ..config import Profile
-from ..context import BuildContext
+from ..context import Options, Run, Thesis
 from ..diagnostics import UserError
+from ..document import CITATION, FIGURE_PREFIX, HEADING_RULES, Document, heading_attr, heading_rule, map_blocks
 from ..escape import TypstSource, typst_string
-from ..transforms.structure import FIGURE_PREFIX
-from ..fonts import FontChoice
-from ..outputs import write_atomic
+from ..files import write_atomic
 from ..pandoc import LANG_TAGS
-from ..schema import to_pt
 from ..templates import render
+from ..titlepage import labels, title_fields
+from . import Artefact
+from .fonts import FontChoice, choose_font, installed_families
+
+NAME = "thesis.pdf"
 
 # Word's single line for Times-metric faces is 1.15 em (win ascent + descent + line gap);
 # Typst's "ascender"/"descender" edges use the typographic metrics, 0.909 em together
@@ -34,7 +37,28 @@ ASC_DESC_EM = 0.909
 # margin; Typst's "ascender" edge is the typographic one (0.694 em): the PDF's top margin
 # grows by the difference so both outputs print the first line at the same height.
 FIRST_LINE_GAP_EM = 0.891 - 0.694
-HEADING_KINDS = ("chapter", "section", "subsection", "structural")
+
+
+def warm_up(options: Options) -> None:
+    """Scan the installed fonts (~50 ms) while the parse waits on pandoc."""
+    installed_families(options.ignore_system_fonts)
+
+
+def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
+    """The thesis PDF (and, with --keep-typst, its Typst source)."""
+    font = choose_font(thesis.profile, run.reporter, run.options.ignore_system_fonts)
+    with run.clock.stage("pdf: pandoc→typst"):
+        source = typst_source(thesis, typst_body(document.ast, thesis.root, run.cache / "typst"))
+    with run.clock.stage("pdf: typst"):
+        result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts)
+    for warning in result.warnings:
+        run.reporter.warn(f"typst: {warning}", code="typst.warning")
+    files = {NAME: result.pdf}
+    if run.options.keep_typst:
+        files["thesis.typ"] = source.encode()
+    note = " (fallback)" if font.fallback else ""
+    return Artefact(files, detail=f"{result.pages} pages", notes=[f"font: {font.family}{note}"],
+                    facts={"pages": result.pages, "font": font, "typst": source})
 
 
 @dataclass
@@ -55,7 +79,7 @@ def leading(spacing: float) -> float:
 def _rendered_citation(node: dict) -> dict | None:
     """A Cite as the text citeproc rendered (pandoc's Typst writer would emit `#cite`)."""
     if node["t"] == "Cite":
-        return {"t": "Span", "c": [["", ["citation"], []], ast.rewrite(node["c"][1], _rendered_citation)]}
+        return {"t": "Span", "c": [["", [CITATION], []], ast.rewrite(node["c"][1], _rendered_citation)]}
     return None
 
 
@@ -69,35 +93,22 @@ def body_ast(doc: dict) -> dict:
 
 def _wrap_headings(blocks: list[dict]) -> list[dict]:
     """Headings at any depth (the source list's group headings sit in a Div) in their rule's scope."""
+    return map_blocks(blocks, _wrap_heading)
+
+
+def _wrap_heading(block: dict) -> list[dict] | None:
+    if block["t"] != "Header":
+        return None
     out = []
-    for block in blocks:
-        if block["t"] == "Header":
-            kind = _heading_rule(block)
-            prefix = dict(ast.attr(block)[2]).get(FIGURE_PREFIX)
-            if prefix is not None:  # figures and tables below are numbered "1.1" or "А.1"
-                out.append(ast.RawBlock("typst", f"#start-figure-numbering({typst_string(prefix)})"))
-            out += [ast.RawBlock("typst", f"#[#show heading: heading-{kind}"), block,
-                    ast.RawBlock("typst", "]\n")]
-        elif block["t"] == "Div":
-            out.append({"t": "Div", "c": [block["c"][0], _wrap_headings(block["c"][1])]})
-        else:
-            out.append(block)
-    return out
-
-
-def _heading_rule(block: dict) -> str:
-    classes = ast.attr(block)[1]
-    for cls in classes:
-        if cls.startswith("heading-") and cls[8:] in HEADING_KINDS:
-            return cls[8:]
-    level = block["c"][0]
-    if "heading-chapter" not in classes and level == 1:
-        return "structural"
-    return {1: "chapter", 2: "section"}.get(level, "subsection")
+    prefix = heading_attr(block, FIGURE_PREFIX, None)
+    if prefix is not None:  # figures and tables below are numbered "1.1" or "А.1"
+        out.append(ast.RawBlock("typst", f"#start-figure-numbering({typst_string(prefix)})"))
+    return out + [ast.RawBlock("typst", f"#[#show heading: heading-{heading_rule(block)}"), block,
+                  ast.RawBlock("typst", "]\n")]
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "4"  # bump when body_ast changes what it hands to pandoc
+CACHE_VERSION = "5"  # bump when body_ast changes what it hands to pandoc
 
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
@@ -137,14 +148,14 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
     return "".join(texts[k] for k in keys)
 
 
-def template_context(ctx: BuildContext, body: str) -> dict:
+def template_context(thesis: Thesis, body: str) -> dict:
     """Numbers, lengths and choices for the Typst skeleton (no author text)."""
-    profile: Profile = ctx.project.profile
+    profile: Profile = thesis.profile
     lead = leading(profile.text.line_spacing)
     position = profile.page_numbers.position
     vpos, hpos = position.split("-")
     rules = []
-    for kind in HEADING_KINDS:
+    for kind in HEADING_RULES:
         rule = getattr(profile.headings, kind)
         rules.append({"kind": kind, **vars(rule)})
     return {
@@ -152,14 +163,14 @@ def template_context(ctx: BuildContext, body: str) -> dict:
         "body": TypstSource(body),
         "page_size": profile.page.size,
         "margins": profile.page.margins,
-        "top_gap": f"{round(to_pt(profile.sizes.body) * FIRST_LINE_GAP_EM, 2)}pt",
+        "top_gap": f"{round(profile.sizes.body.pt * FIRST_LINE_GAP_EM, 2)}pt",
         "first_printed": profile.page_numbers.first_printed,
         "number_slot": "header" if vpos == "top" else "footer",
         "number_hpos": {"center": "center", "right": "right"}[hpos],
         "sizes": profile.sizes,
-        "language": ctx.language,
-        "region": LANG_TAGS[ctx.language].split("-")[1].lower(),
-        "hyphenate": profile.text.hyphenate.get(ctx.language, False),
+        "language": thesis.language,
+        "region": LANG_TAGS[thesis.language].split("-")[1].lower(),
+        "hyphenate": profile.text.hyphenate.get(thesis.language, False),
         "justify": profile.text.alignment == "justify",
         "leading": lead,
         "paragraph_spacing": profile.text.paragraph_spacing,
@@ -174,53 +185,30 @@ def template_context(ctx: BuildContext, body: str) -> dict:
     }
 
 
-def template_data(ctx: BuildContext, fonts: list[str]) -> dict:
+def template_data(thesis: Thesis, fonts: list[str]) -> dict:
     """Every text the skeleton prints: metadata, labels, fonts (passed as JSON data)."""
-    thesis = ctx.project.thesis
-    labels = ctx.project.labels
-    supervisor = thesis.supervisor
-    sup_line = ", ".join(x for x in (supervisor.degree, supervisor.title) if x) if supervisor else ""
-    sup_name = supervisor.name if supervisor else ""
-    return {
-        "meta": {
-            "title": thesis.title,
-            "author": thesis.author,
-            "work_type": thesis.work_type or labels.title_page.get("work_type", ""),
-            "ministry": thesis.ministry,
-            "university": thesis.university,
-            "faculty": thesis.faculty,
-            "department": thesis.department,
-            "head_of_department": thesis.head_of_department,
-            "specialty_code": thesis.specialty.code if thesis.specialty else "",
-            "specialty_name": thesis.specialty.name if thesis.specialty else "",
-            "supervisor_line": f"{sup_line} {sup_name}".strip(),
-            "city": thesis.city,
-            "year": str(thesis.year),
-        },
-        "labels": {**vars(labels), "title_page": labels.title_page},
-        "fonts": list(fonts),
-        "keywords": [],
-    }
+    return {"meta": title_fields(thesis), "labels": labels(thesis), "fonts": list(fonts), "keywords": []}
 
 
-def typst_source(ctx: BuildContext, body: str) -> str:
+def typst_source(thesis: Thesis, body: str) -> str:
     """The complete Typst document for the thesis."""
-    return render("typst", "thesis.typ.j2", **template_context(ctx, body))
+    return render("typst", "thesis.typ.j2", thesis.root, **template_context(thesis, body))
 
 
-def compile_pdf(ctx: BuildContext, source: str, font: FontChoice,
+def compile_pdf(thesis: Thesis, source: str, font: FontChoice,
                 ignore_system_fonts: bool = False) -> TypstResult:
     """The PDF compiled in-process; Typst's errors become a UserError."""
     import typst
-    data = json.dumps(template_data(ctx, list(font.chain)), ensure_ascii=False)
+    data = json.dumps(template_data(thesis, list(font.chain)), ensure_ascii=False)
+    root = thesis.root
     try:
-        compiler = typst.Compiler(root=str(ctx.project.root), ignore_system_fonts=ignore_system_fonts,
-                                  package_path=str(ctx.project.root / ".no-packages"),
-                                  package_cache_path=str(ctx.project.root / ".no-packages"))
+        compiler = typst.Compiler(root=str(root), ignore_system_fonts=ignore_system_fonts,
+                                  package_path=str(root / ".no-packages"),
+                                  package_cache_path=str(root / ".no-packages"))
         pdf, warnings = compiler.compile_with_warnings(
-            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=ctx.epoch)
+            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=thesis.epoch)
     except typst.TypstError as exc:
-        message = _first_line(exc).replace(f"{ctx.project.root}/", "")  # no absolute paths in CI logs
+        message = _first_line(exc).replace(f"{root}/", "")  # no absolute paths in CI logs
         raise UserError(f"typst: {message}", code="tool.typst") from None
     pages = len(_PAGE.findall(pdf))
     return TypstResult(pdf, source, pages, [str(w) for w in warnings or []])

@@ -16,10 +16,10 @@ source's language (positions - first, ibid, subsequent - are the same in every r
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable
 
-from .ast import Div, Header, Node, inlines, stringify, walk
-from .context import BuildContext
+from ..ast import Div, Header, Node, cited_keys, inlines, stringify, walk
+from ..context import Thesis
+from ..document import KIND, RULE, SOURCE_GROUP, SOURCE_LIST, Document
 
 # Kazakh alphabetical order; Russian order is the same sequence without the Kazakh letters.
 CYRILLIC = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
@@ -57,29 +57,29 @@ def _char_rank(char: str) -> tuple[int, int] | None:
 
 # ---------------------------------------------------------------- the source list
 
-def apply(doc: dict, ctx: BuildContext) -> None:
+def group_source_list(document: Document, thesis: Thesis) -> None:
     """Citeproc's `Div#refs` replaced by the grouped (or citation-ordered) numbered source list."""
-    found = _find_refs(doc["blocks"])
+    found = _find_refs(document.blocks)
     if found is None:
         return
     blocks, index = found
     entries = _entries(blocks[index])
-    settings = ctx.project.profile.source_list
+    settings = thesis.profile.source_list
     if settings.order == "citation":
-        keys = _citation_order(doc, entries)
+        keys = _citation_order(document.ast, entries)
         replacement = [_numbered([entries[k] for k in keys], 1)] if keys else []
     else:
-        replacement = _grouped(entries, ctx)
-    blocks[index:index + 1] = [Div(replacement, "refs", ["references", "source-list"])]
+        replacement = _grouped(entries, thesis)
+    blocks[index:index + 1] = [Div(replacement, SOURCE_LIST, ["references", "source-list"])]
 
 
-def _grouped(entries: dict[str, list[Node]], ctx: BuildContext) -> list[Node]:
+def _grouped(entries: dict[str, list[Node]], thesis: Thesis) -> list[Node]:
     """A heading and a numbered list per non-empty group, in the profile's order."""
-    settings = ctx.project.profile.source_list
-    headings = ctx.project.labels.groups
+    settings = thesis.profile.source_list
+    headings = thesis.labels.groups
     by_group: dict[str, list[str]] = {g: [] for g in settings.groups}
     for key in entries:
-        by_group.setdefault(_group_of(key, ctx), []).append(key)
+        by_group.setdefault(_group_of(key, thesis), []).append(key)
     out: list[Node] = []
     number = 1
     for group, keys in by_group.items():
@@ -87,17 +87,17 @@ def _grouped(entries: dict[str, list[Node]], ctx: BuildContext) -> list[Node]:
             continue
         keys.sort(key=lambda k: collation_key(stringify(entries[k])))
         out.append(Header(2, inlines(headings.get(group, group)), f"sources-{group}",
-                          ["unnumbered", "unlisted", "source-group"]))
+                          ["unnumbered", "unlisted", SOURCE_GROUP], [[RULE, "section"], [KIND, "source-group"]]))
         out.append(_numbered([entries[k] for k in keys], number))
         number = number + len(keys) if settings.numbering == "continuous" else 1
     return out
 
 
-def _group_of(key: str, ctx: BuildContext) -> str:
-    """The group of a cited key ('literature' when the bibliography does not know it)."""
-    bib = ctx.bibliography
+def _group_of(key: str, thesis: Thesis) -> str:
+    """The group of a cited key (the profile's default group when the bibliography does not know it)."""
+    bib = thesis.bibliography
     entry = bib.entries.get(key) if bib is not None else None
-    return entry.group if entry is not None else "literature"
+    return entry.group if entry is not None else thesis.profile.source_list.default_group
 
 
 def _numbered(items: list[Node], start: int) -> Node:
@@ -129,18 +129,12 @@ def _citation_order(doc: dict, entries: dict[str, Node]) -> list[str]:
     return ordered + [k for k in entries if k not in ordered]
 
 
-def cited_keys(doc: dict) -> list[str]:
-    """Every citation key in document order (repeats kept)."""
-    return [item["citationId"] for el in walk(doc["blocks"]) if el["t"] == "Cite"
-            for item in el["c"][0]]
-
-
 def _find_refs(blocks: list[Node]) -> tuple[list[Node], int] | None:
     """The block list holding `Div#refs` and its index there, searching nested Divs too."""
     for i, block in enumerate(blocks):
         if block["t"] != "Div":
             continue
-        if block["c"][0][0] == "refs":
+        if block["c"][0][0] == SOURCE_LIST:
             return blocks, i
         inner = _find_refs(block["c"][1])
         if inner:
@@ -150,21 +144,18 @@ def _find_refs(blocks: list[Node]) -> tuple[list[Node], int] | None:
 
 # ---------------------------------------------------------------- words in the source's language
 
-def localize(doc: dict, ctx: BuildContext, citeproc: Callable[[str], dict]) -> None:
-    """With `repeat_terms: source`, each citation and entry re-rendered in its source's language.
-
-    `citeproc(lang)` returns the same thesis run through citeproc with `lang` (kk, ru, en).
-    """
-    bib = ctx.bibliography
-    if ctx.project.profile.source_list.repeat_terms != "source" or bib is None:
+def localize(document: Document, thesis: Thesis) -> None:
+    """With `repeat_terms: source`, each citation and entry re-rendered in its source's language,
+    from the parse stage's citeproc run in that language (`document.citeproc_runs`)."""
+    bib = thesis.bibliography
+    if thesis.profile.source_list.repeat_terms != "source" or bib is None:
         return
-    thesis = ctx.language
-    cites = ctx.index.get("Cite", []) if ctx.index else _cites(doc)  # the build indexes the AST once
-    cite_langs = [bib.language_of(c["c"][0][0]["citationId"], thesis) for c in cites]
-    refs = _ref_divs(doc)
-    ref_langs = {key: bib.language_of(key, thesis) for key in refs}
-    for lang in sorted((set(cite_langs) | set(ref_langs.values())) - {thesis}):
-        other = citeproc(lang)
+    cites = document.index.get("Cite", []) or _cites(document.ast)
+    cite_langs = [bib.language_of(c["c"][0][0]["citationId"], thesis.language) for c in cites]
+    refs = _ref_divs(document.ast)
+    ref_langs = {key: bib.language_of(key, thesis.language) for key in refs}
+    for lang in sorted((set(cite_langs) | set(ref_langs.values())) - {thesis.language}):
+        other = document.citeproc_runs[lang]
         other_cites = _cites(other)
         if len(other_cites) != len(cites):  # cannot happen for the same input; never mix runs
             raise RuntimeError(f"citeproc run for {lang!r} has {len(other_cites)} citations, not {len(cites)}")
@@ -175,18 +166,6 @@ def localize(doc: dict, ctx: BuildContext, citeproc: Callable[[str], dict]) -> N
         for key, ref_lang in ref_langs.items():
             if ref_lang == lang and key in other_refs:
                 refs[key]["c"][1] = other_refs[key]["c"][1]
-
-
-def languages_needed(ctx: BuildContext) -> set[str]:
-    """Languages `localize` will ask citeproc for: those of the sources the chapters cite
-    or `nocite` keeps (known before pandoc runs, so the runs can go in parallel)."""
-    bib = ctx.bibliography
-    if ctx.project.profile.source_list.repeat_terms != "source" or bib is None:
-        return {ctx.language}
-    text = "\n".join(chapter.text for chapter in ctx.sources)
-    keep = set(ctx.project.thesis.nocite)
-    return {ctx.language} | {bib.language_of(key, ctx.language) for key in bib.entries
-                             if "*" in keep or key in keep or "@" + key in text}
 
 
 def _cites(doc: dict) -> list[Node]:

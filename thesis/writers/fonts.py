@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import Profile
-from .diagnostics import Reporter
+from ..config import Profile
+from ..diagnostics import Reporter
 
 
 @dataclass(frozen=True)

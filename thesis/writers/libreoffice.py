@@ -16,7 +16,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from .diagnostics import UserError
+from ..diagnostics import UserError
 
 TIMEOUT_S = 180
 

@@ -1,0 +1,146 @@
+"""The check stage: what the author wrote, checked on the parsed AST before any transform.
+
+Each check is `check(document, thesis) -> list[Diagnostic]` and only looks: all of them
+run, their warnings are reported, and every error of every check ends the build once,
+together (an author with three missing images and two unknown keys sees five lines).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from . import bibliography
+from .bibliography import Bibliography
+from .context import Thesis
+from .diagnostics import Diagnostic, Reporter, UserError, display_path
+from .document import Document
+from .files import inside
+from .sources import FORBIDDEN_META
+
+# What the build itself gives pandoc as metadata (stdin block and --bibliography/--csl).
+OWN_META = {"lang", "nocite", "link-citations", "suppress-bibliography", "notes-after-punctuation"}
+
+# Pandoc compares format names case-insensitively: `{=OpenXML}` reaches the DOCX as much
+# as `{=openxml}` does (measured with pandoc 3.9). Other formats are dropped by both
+# writers, silently: they are refused too, so no text of the author vanishes unseen.
+RAW_FORMATS_PASSED = {"typst", "openxml"}
+
+
+def chapter_metadata(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A key pandoc acts on (a file it reads, a format it changes) that reached the parsed
+    metadata from a chapter. `sources.check_metadata_blocks` finds the blocks it can read;
+    this catches what only pandoc's own YAML reader understood (tabs, escaped keys)."""
+    ours = OWN_META | ({"bibliography", "csl"} if thesis.project.thesis.bibliography else set())
+    found = []
+    for key in sorted(set(document.ast["meta"]) & FORBIDDEN_META - ours):
+        path, line = thesis.locate(re.compile(rf"^[ \t]*[\"']?{re.escape(key[:4])}[^\n:]*:", re.M)) or (None, None)
+        found.append(Diagnostic("error", f"metadata key {key!r} is not allowed in a chapter; set it in thesis.yaml",
+                                path, line, "source.metadata"))
+    return found
+
+
+def raw_markup(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """Raw Typst/OpenXML in a chapter bypasses every escaper: only where the profile allows
+    it (and then only those two formats; any other raw block would silently vanish)."""
+    allowed = RAW_FORMATS_PASSED if thesis.profile.raw_blocks else set()
+    found = []
+    for node in document.index.get("RawBlock", []) + document.index.get("RawInline", []):
+        fmt, text = node["c"]
+        if fmt.lower() in allowed:
+            continue
+        path, line = thesis.locate("{=" + fmt + "}") or thesis.locate(text.strip()[:40]) or (None, None)
+        kind = "block" if node["t"] == "RawBlock" else "inline"
+        if fmt.lower() in RAW_FORMATS_PASSED:
+            message = (f"raw {fmt} {kind}: not allowed by profile {thesis.profile.name!r} "
+                       "(set raw_blocks: true in the profile to allow it)")
+        else:
+            message = (f"raw {fmt} {kind}: neither output can show it (only typst and openxml "
+                       "pass, where the profile allows raw blocks)")
+        found.append(Diagnostic("error", message, path, line, "source.raw"))
+    return found
+
+
+def images(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """Every image a file inside the project (not remote, not outside, not missing)."""
+    found = []
+    for node in document.index.get("Image", []):
+        resolved = image_file(node["c"][2][0], thesis)
+        if isinstance(resolved, Diagnostic):
+            found.append(resolved)
+    return found
+
+
+def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
+    """The file an image target names (inside the project), or the problem with it.
+
+    Pandoc's writers percent-decode an image target before they read the file (`%2E%2E/x`
+    is `../x`, measured), and its DOCX writer embeds whatever file that names, or fetches
+    a URL: the decoded path is what is checked.
+    """
+    root = thesis.root
+    name = unquote(target)
+    path, line = (thesis.locate(f"]({target}") or thesis.locate(f"](<{name}>") or thesis.locate(target)
+                  or thesis.locate(name) or (None, None))
+    if "://" in name or name.startswith("data:") or name.startswith("//"):
+        return Diagnostic("error", f"image {name!r}: remote images are not fetched; save the file "
+                          "into the project", path, line, "image.remote")
+    candidates = []
+    if not Path(name).is_absolute():
+        chapter = next((c.path for c in thesis.chapters if path and display_path(c.path) == path), None)
+        if chapter is not None:
+            candidates.append(chapter.parent / name)
+        candidates.append(root / name)
+    existing = [c for c in candidates if c.is_file()]  # symlinks followed
+    resolved = next((c for c in existing if inside(root, c)), None)
+    if resolved is not None:
+        return resolved
+    # Absolute, `..` out of the project, or a file that exists only through a link out.
+    outside = Path(name).is_absolute() or bool(existing) or not any(inside(root, c) for c in candidates)
+    problem = "is outside the project" if outside else "does not exist"
+    return Diagnostic("error", f"image {name!r} {problem}", path, line,
+                      "image.outside" if outside else "image.missing")
+
+
+def citations(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """Undefined keys are errors at their chapter line; unused or thin entries are warnings."""
+    places = citation_places(document, thesis)
+    bib = thesis.bibliography if thesis.bibliography is not None else Bibliography()
+    if thesis.bibliography is None and not places:
+        return []
+    return bibliography.check_citations(bib, places, thesis.project.thesis.nocite)
+
+
+def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[str | None, int | None]]]:
+    """Each cited key and where the author wrote it (first chapter file and line)."""
+    places: dict[str, list] = {}
+    for node in document.index.get("Cite", []):
+        for citation in node["c"][0]:
+            places.setdefault(citation["citationId"], [])
+    for key, where in places.items():
+        pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
+        where.append(thesis.locate(pattern) or (None, None))
+    return places
+
+
+CHECKS = [
+    chapter_metadata,  # no file or format keys from a chapter's YAML
+    raw_markup,        # raw Typst/OpenXML only where the profile allows it
+    images,            # images inside the project, existing, not remote
+    citations,         # every key defined; unused and incomplete entries warned
+]
+
+
+def run_checks(document: Document, thesis: Thesis, reporter: Reporter) -> None:
+    """Every check; warnings reported, all errors raised together."""
+    errors = []
+    for check in CHECKS:
+        # dict.fromkeys: one line per problem (an image in a citation's prefix is met twice).
+        for diag in dict.fromkeys(check(document, thesis)):
+            if diag.level == "error":
+                errors.append(diag)
+            else:
+                reporter.emit(diag)
+    if errors:
+        raise UserError.from_diagnostics(errors)

@@ -1,0 +1,114 @@
+"""Files of the project: read as UTF-8 (or a clear error), kept inside the project, written atomically.
+
+Every read of an author's file and every write of an output or cache file goes through here:
+`read_text` (encoding advice), `inside` / `project_file` (containment), `write_atomic` and
+`stage` (temporary file + rename: a reader sees the old file or the new one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .diagnostics import UserError
+
+TOOL_ROOT = Path(__file__).resolve().parent.parent  # the tool's own profiles/, styles/, templates/
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path` (symlinks resolved) lies inside `root`."""
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file (BOM tolerated); anything else is a UserError naming the file,
+    the line of the first bad byte and how to convert it."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        name = path.name
+        convert = "convert it with `iconv -f {} -t utf-8 " + f"{name} -o {name}.utf8`"
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "; it is UTF-16: " + convert.format("utf-16")
+        elif _mostly_utf8(raw):
+            hint = "; the rest of the file is UTF-8: retype the character on that line (or delete the stray byte)"
+        else:
+            try:
+                raw.decode("cp1251")
+                hint = "; it looks like CP1251: " + convert.format("cp1251")
+            except UnicodeDecodeError:
+                hint = "; save it as UTF-8 in your editor, or " + convert.format("<its encoding>")
+        raise UserError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}){hint}",
+                        path, line, "source.encoding") from None
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether valid multi-byte UTF-8 characters outnumber the bad bytes many times over."""
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return good >= 8 * bad
+
+
+def project_file(root: Path, name: str, what: str, origin: Path, line: int | None = None) -> Path:
+    """`name` as a file inside the project at `root`; a UserError at `origin:line` if it
+    escapes or is missing."""
+    candidate = Path(name)
+    path = candidate if candidate.is_absolute() else root / candidate
+    if candidate.is_absolute() or not inside(root, path):
+        raise UserError(f"{what} {name!r} is outside the project", origin, line, "source.outside")
+    if not path.is_file():
+        raise UserError(f"{what} {name!r} does not exist", origin, line, "source.missing")
+    return path
+
+
+def stage(path: Path, data: bytes, durable: bool = True) -> str:
+    """`data` in a temporary file beside `path` (mode 0644), ready to be renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` so readers see the old file or the new one, never half of one."""
+    tmp = stage(path, data, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        unlink_quietly(tmp)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def unlink_quietly(path: str | Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

@@ -1,0 +1,71 @@
+"""The load stage: thesis.yaml and its profile, the chapters, the bibliography, the date.
+
+Everything the build reads from the project is read here (and by the writers' templates);
+`inputs` answers "what does this build read?" for a watcher. Problems of every chapter
+and bibliography file are reported together.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from . import bibliography
+from .config import Project, load_project
+from .context import Options, Thesis
+from .diagnostics import Diagnostic, Reporter, UserError
+from .files import project_file
+from .sources import bibliography_paths, check_metadata_blocks, read_chapters
+
+DEFAULT_EPOCH = 1420070400  # 2015-01-01: used when neither SOURCE_DATE_EPOCH nor git gives one
+
+
+def load(root: Path, options: Options, reporter: Reporter) -> Thesis:
+    """The thesis' inputs, read and checked: every problem of the chapters' metadata and of
+    the bibliography in one UserError."""
+    project = load_project(root, reporter, options.profile)
+    chapters = read_chapters(project)
+    bib_paths = bibliography_paths(project)
+    findings: list[Diagnostic] = [d for chapter in chapters for d in check_metadata_blocks(chapter)]
+    bib = None
+    try:
+        if bib_paths:
+            bib = bibliography.load_bibliography(bib_paths, reporter, project.profile.source_list)
+    except UserError as exc:
+        findings += exc.diagnostics
+    for diag in findings:
+        if diag.level != "error":
+            reporter.emit(diag)
+    if errors := [d for d in findings if d.level == "error"]:
+        raise UserError.from_diagnostics(errors)
+    return Thesis(project, tuple(chapters), bib, tuple(bib_paths), source_date_epoch(root))
+
+
+def citation_style(project: Project) -> Path:
+    """The profile's CSL style: a file in the project's `styles/`, else in the tool's."""
+    name = project.profile.citation_style
+    if not name.endswith(".csl"):
+        name += ".csl"
+    for base in (project.root, project.tool_root):
+        if (base / "styles" / name).is_file():
+            return base / "styles" / name
+    return project_file(project.root, name, "citation style", project.profile_path)
+
+
+def source_date_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH, else the last commit's time, else a fixed date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is not None:
+        if not value.strip().isdigit():
+            raise UserError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
+                            code="env.source-date-epoch")
+        return int(value)
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return DEFAULT_EPOCH

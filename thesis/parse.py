@@ -1,0 +1,57 @@
+"""The parse stage: the whole thesis through pandoc once, citations resolved by citeproc.
+
+With `repeat_terms: source` the thesis also goes through citeproc in each other language
+its sources are in (a Russian book cited in a Kazakh thesis says "Там же. С. 32."): the
+languages predicted from the chapters' text run alongside the main run; any the main
+run's citations show were missed run right after. No pandoc run happens after this stage.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import ast, bibliography, pandoc
+from .ast import cited_keys
+from .context import Thesis
+from .diagnostics import Reporter
+from .document import Document
+from .load import citation_style
+
+
+def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
+    """The parsed thesis (with its other-language citeproc runs and an index of its elements)."""
+    items = ([bibliography.csl_items(thesis.bibliography, list(thesis.bibliography_files), thesis.root, cache)]
+             if thesis.bibliography_files else [])
+    csl = citation_style(thesis.project)
+
+    def run(language: str) -> dict:
+        quiet = language != thesis.language  # the main run reports; the others repeat it
+        return pandoc.parse([c.path for c in thesis.chapters], thesis.root, items, csl, language,
+                            thesis.project.thesis.nocite, Reporter(quiet=True) if quiet else reporter)
+
+    others = sorted(languages_needed(thesis) - {thesis.language})
+    with ThreadPoolExecutor(max_workers=1 + len(others)) as pool:
+        jobs = {lang: pool.submit(run, lang) for lang in [thesis.language, *others]}
+        runs = {lang: job.result() for lang, job in jobs.items()}
+        doc = runs.pop(thesis.language)
+        missed = sorted(languages_needed(thesis, doc) - set(runs) - {thesis.language})
+        runs.update(zip(missed, pool.map(run, missed)))
+    return Document(doc, citeproc_runs=runs, index=ast.index(doc["blocks"]))
+
+
+def languages_needed(thesis: Thesis, doc: dict | None = None) -> set[str]:
+    """Languages `localize` needs citeproc runs in: those of the sources cited (in `doc`, the
+    main run's AST; without it, guessed from the chapters' text before pandoc runs, so the
+    likely runs go in parallel with the main one) or kept by `nocite`."""
+    bib = thesis.bibliography
+    if thesis.profile.source_list.repeat_terms != "source" or bib is None:
+        return {thesis.language}
+    keep = set(thesis.project.thesis.nocite)
+    if doc is not None:
+        cited = set(cited_keys(doc))
+        wanted = (lambda key: "*" in keep or key in keep or key in cited)
+    else:
+        text = "\n".join(chapter.text for chapter in thesis.chapters)
+        wanted = (lambda key: "*" in keep or key in keep or "@" + key in text)
+    return {thesis.language} | {bib.language_of(key, thesis.language) for key in bib.entries if wanted(key)}
