@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import copy_project
 from thesis.cli import main
 
 
@@ -12,13 +11,6 @@ def run(root, capsys, *args):
     code = main(["--project", str(root), "--quiet", *args])
     err = capsys.readouterr().err.strip().splitlines()
     return code, err
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    root = copy_project("minimal", tmp_path)
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_missing_chapter(project, capsys):

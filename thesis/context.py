@@ -16,13 +16,14 @@ from .bibliography import Bibliography
 from .config import Labels, Profile, Project
 from .diagnostics import Reporter, display_path
 from .sources import Chapter
+from .writers import DEFAULT_TARGETS
 
 
 @dataclass
 class Options:
     """How to build (the CLI's options). `targets` are names of the writer registry."""
 
-    targets: tuple[str, ...] = ("pdf", "docx")
+    targets: tuple[str, ...] = DEFAULT_TARGETS
     profile: str | None = None
     out: Path | None = None
     strict: bool = False

@@ -10,6 +10,7 @@ import re
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|pt|in)\s*$")
 _PER_MM = {"mm": 1.0, "cm": 10.0, "pt": 25.4 / 72, "in": 25.4}
 TWIPS_PER_MM = 1440 / 25.4
+PAPER_MM = {"a4": (210, 297), "a5": (148, 210), "us-letter": (215.9, 279.4)}  # the profile's page.size
 
 
 class Length:

@@ -18,9 +18,10 @@ from ..document import (FIGURE_PREFIX, SOURCE_GROUP, Document, Heading, heading_
                         map_blocks)
 from ..templates import render
 from ..titlepage import labels, title_fields
-from ..units import TWIPS_PER_MM
 from . import Artefact, libreoffice
-from .docx_reference import GROUP_STYLE, PAPER_MM, STRUCTURAL_STYLE, reference_docx
+from ..units import PAPER_MM, TWIPS_PER_MM
+from .docx_reference import reference_docx
+from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
 
 NAME = "thesis.docx"
 

@@ -16,9 +16,6 @@ from .. import pandoc
 from ..config import Profile
 from ..files import write_atomic
 
-PAPER_MM = {"a4": (210, 297), "a5": (148, 210), "us-letter": (215.9, 279.4)}
-STRUCTURAL_STYLE = "Structural Heading"
-GROUP_STYLE = "Source Group Heading"
 # What the cache key covers besides the profile: the generator's own code, so an edit there
 # never serves a stale reference document.
 SOURCE_HASH = hashlib.sha256((Path(__file__).parent / "docx_styles.py").read_bytes()).hexdigest()[:16]

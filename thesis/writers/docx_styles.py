@@ -22,7 +22,8 @@ from docx.shared import Mm, Pt
 from .. import pandoc
 from ..config import Profile
 from ..pandoc import LANG_TAGS
-from .docx_reference import GROUP_STYLE, PAPER_MM, STRUCTURAL_STYLE
+from ..units import PAPER_MM
+from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
 
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "indent": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}

@@ -1,0 +1,118 @@
+"""The pipeline stage by stage: checks report everything at once, transforms write the contract
+the writers read, a university format is data only, and the Typst source is golden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import docx_texts, pdf_pages
+from thesis import ast
+from thesis.build import Options, build
+from thesis.diagnostics import Reporter
+from thesis.document import FIGURE_PREFIX, KIND, RULE, heading_attr, heading_rule, map_blocks
+from thesis.units import Length
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+# ---------------------------------------------------------------- check stage
+
+def test_one_build_reports_every_problem(project, run_cli):
+    """3 missing images, 2 unknown citation keys and a refused raw block: 6 lines, one build."""
+    chapter = project / "content" / "02-practice.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n![А](a.png)\n\n![Б](b.png)\n\n![В](c.png)\n\n"
+                       "Бір [@ghost1] екі [@ghost2].\n\n```{=typst}\n#pagebreak()\n```\n", encoding="utf-8")
+    code, err = run_cli(project)
+    assert code == 1
+    assert sorted(line.rsplit("[", 1)[1] for line in err) == sorted(
+        ["image.missing]"] * 3 + ["cite.undefined]"] * 2 + ["source.raw]"])
+    assert all(line.startswith("content/02-practice.md:") for line in err), err
+
+
+def test_load_reports_every_chapter_metadata_problem_at_once(project, run_cli):
+    for name in ("01-theory.md", "02-practice.md"):
+        chapter = project / "content" / name
+        chapter.write_text("---\ncsl: x.csl\n---\n\n" + chapter.read_text(encoding="utf-8"), encoding="utf-8")
+    code, err = run_cli(project)
+    assert code == 1 and len(err) == 2
+    assert {line.split(":")[0] for line in err} == {"content/01-theory.md", "content/02-practice.md"}
+
+
+# ---------------------------------------------------------------- transform stage: the contract
+
+def test_headings_carry_their_rule_kind_and_figure_prefix(transformed):
+    document = transformed("# Кіріспе\n\nМәтін.\n\n# Теория\n\n## Негіздер\n\n#### Терең\n\n# Қосымша\n\nА.\n")
+    headers = [b for b in document.blocks if b["t"] == "Header"]
+    got = [(ast.stringify(h["c"][2]), heading_rule(h), heading_attr(h, KIND), heading_attr(h, FIGURE_PREFIX, None))
+           for h in headers]
+    assert got == [("КІРІСПЕ", "structural", "introduction", ""),
+                   ("1 Теория", "chapter", "chapter", "1"),
+                   ("1.1 Негіздер", "section", "section", None),
+                   ("Терең", "subsection", "deep", None),
+                   ("ҚОСЫМША А Қосымша", "structural", "appendix", "А")]
+    assert [(h.level, h.text, h.number) for h in document.outline][:3] == [
+        (1, "КІРІСПЕ", ""), (1, "1 Теория", "1"), (2, "1.1 Негіздер", "1.1")]
+
+
+def test_the_source_list_is_placed_and_grouped_under_its_heading(transformed):
+    document = transformed("# Тарау\n\nМәтін.\n")
+    assert all(heading_attr(b, RULE) for b in document.blocks if b["t"] == "Header")
+    assert document.ast["meta"].keys() == {"lang"}  # no file paths reach the writers
+
+
+def test_map_blocks_enters_divs_and_splices_lists():
+    blocks = [ast.Para([ast.Str("a")]), ast.Div([ast.Header(1, [ast.Str("h")])])]
+    out = map_blocks(blocks, lambda b: [b, b] if b["t"] == "Header" else None)
+    assert [b["t"] for b in out] == ["Para", "Div"]
+    assert [b["t"] for b in out[1]["c"][1]] == ["Header", "Header"]
+    assert blocks[1]["c"][1] == [ast.Header(1, [ast.Str("h")])]  # the input is not changed
+
+
+def test_lengths_are_parsed_once():
+    assert Length("30mm").mm == 30 and Length("1.25cm").mm == 12.5 and Length("14pt").pt == 14
+    assert str(Length("30mm")) == "30mm"
+    with pytest.raises(ValueError, match="must be a length"):
+        Length("thirty")
+
+
+# ---------------------------------------------------------------- a format as data
+
+@pytest.fixture(scope="module")
+def own_format(tmp_path_factory):
+    from helpers import copy_project
+    root = copy_project("own-format", tmp_path_factory.mktemp("own"))
+    result = build(root, Options(), Reporter(quiet=True))
+    return pdf_pages(result.outputs["pdf"]), docx_texts(result.outputs["docx"], "word/document.xml"), \
+        docx_texts(result.outputs["docx"], "word/footnotes.xml", "footnote")
+
+
+def test_a_profile_brings_its_own_title_page(own_format):
+    pdf, docx, _ = own_format
+    assert pdf[0].startswith("EXAMPLE UNIVERSITY Department of International Relations")
+    assert "A thesis by Aigerim Satbayeva" in pdf[0] and "Astana, 2026" in pdf[0]
+    assert docx[:3] == ["EXAMPLE UNIVERSITY", "Department of International Relations",
+                        "Regional Integration in Central Asia"]
+
+
+def test_a_profile_brings_its_own_citation_style_and_groups(own_format):
+    pdf, docx, notes = own_format
+    text = " ".join(pdf)
+    assert "Политическая интеграция в Западной Европе, p. 200." in text
+    assert "Official sources 1. Қазақстан Республикасы Сыртқы істер министрлігі Scholarly literature 2." in text
+    assert "HAAS, E. B. — The challenge of regionalism (1958)" in text
+    assert "Политическая интеграция в Западной Европе, p. 200." in notes
+    assert "Official sources" in docx and "Scholarly literature" in docx
+
+
+# ---------------------------------------------------------------- golden Typst
+
+def test_typst_source_of_the_minimal_thesis_is_golden(project, request):
+    """The whole Typst document (skeleton + body); regenerate: pytest tests/test_pipeline.py --update-golden."""
+    result = build(project, Options(targets=("pdf",), keep_typst=True), Reporter(quiet=True))
+    typst = result.artefacts["pdf"].files["thesis.typ"].decode()
+    golden = GOLDEN / "minimal.typ"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(typst, encoding="utf-8")
+    assert typst == golden.read_text(encoding="utf-8"), "the Typst source changed: review and --update-golden"

@@ -1,0 +1,8 @@
+"""Names the DOCX modules share: the paragraph styles the build adds to pandoc's.
+
+A module of its own so that the reference document's cache (`docx_reference`) and its
+builder (`docx_styles`, which imports python-docx) need not import each other.
+"""
+
+STRUCTURAL_STYLE = "Structural Heading"  # introduction, conclusion…: centred, own page, in the contents
+GROUP_STYLE = "Source Group Heading"     # a source-list group: not in the contents
