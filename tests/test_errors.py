@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import copy_project
 from thesis.cli import main
 
 
