@@ -65,3 +65,25 @@ def test_refuses_a_non_empty_folder(tmp_path):
     with pytest.raises(UserError, match="unknown profile"):
         scaffold.create(tmp_path / "x", "nope", "kk")
     assert not (tmp_path / "x").exists()
+
+
+def test_cli_new_then_check(tmp_path):
+    import subprocess
+    import sys
+    env_run = dict(capture_output=True, text=True, cwd=tmp_path)
+    new = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "t", "--language", "ru"], **env_run)
+    assert new.returncode == 0 and (tmp_path / "t" / "content" / "00-vvedenie.md").is_file()
+    again = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "t"], **env_run)
+    assert again.returncode == 1 and again.stderr.strip() == "t: error: is not an empty folder: choose a new one [new.not-empty]"
+    chapter = tmp_path / "t" / "content" / "80-zaklyuchenie.md"
+    chapter.write_text("# Заключение\n\nИтог  работы - В.И.Ленин.\n", encoding="utf-8")
+    check = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", "t"], **env_run)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [
+        "t/content/80-zaklyuchenie.md:3:5: warning: doubled space (--fix) [lint.spaces]",
+        "t/content/80-zaklyuchenie.md:3:14: warning: hyphen used as a dash: a dash '—' [lint.dash]",
+        "t/content/80-zaklyuchenie.md:3:17: warning: no space after the initial 'В.' (--fix) [lint.initials]",
+        "t/content/80-zaklyuchenie.md:3:19: warning: no space after the initial 'И.' (--fix) [lint.initials]"]
+    fix = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--fix", "--project", "t"], **env_run)
+    assert fix.returncode == 1 and fix.stdout.splitlines()[0] == "fixed 4 finding(s) in 1 file(s)"
+    assert chapter.read_text(encoding="utf-8") == "# Заключение\n\nИтог работы - В. И. Ленин.\n"

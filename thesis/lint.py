@@ -359,7 +359,7 @@ def check_punctuation_space(masked: str) -> list[Finding]:
     return found
 
 
-_INITIALS = re.compile(f"(?<![\\w.])([{_UPPER}]\\.)(?=[{_UPPER}](?:\\.|[а-яёәғқңөұүһіa-z]{{2}}))")
+_INITIALS = re.compile(f"(?<!\\w)([{_UPPER}]\\.)(?=[{_UPPER}](?:\\.|[а-яёәғқңөұүһіa-z]{{2}}))")
 
 
 def check_initials(masked: str) -> list[Finding]:
