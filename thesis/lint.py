@@ -11,14 +11,12 @@ look-alike letters in a word of the other script, and quotes where the pairing i
 from __future__ import annotations
 
 import bisect
-import contextlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, _rel
+from .diagnostics import Diagnostic, display_path
+from .files import read_text, write_atomic
 
 HOLE = "\x1a"  # what masked text becomes: neither a letter, a space nor punctuation
 LANGIDS = {"russian": "ru", "kazakh": "kk", "english": "en", "american": "en", "british": "en",
@@ -505,7 +503,7 @@ def _findings(text: str, path: str | Path, language: str) -> list[Finding]:
 def lint_text(text: str, path: str | Path, language: str) -> list[Diagnostic]:
     """The findings in one chapter (or a .bib, by its suffix) as warnings at path:line:col."""
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    shown = _rel(path)
+    shown = display_path(path)
     diags = []
     for f in _findings(text, path, language):
         line = bisect.bisect_right(starts, f.start)
@@ -547,22 +545,19 @@ def project_sources(root: Path) -> tuple[list[Path], str]:
 
 def lint_project(project_root: Path) -> list[Diagnostic]:
     """Every finding in the thesis's chapters and bibliography."""
-    from .schema import read_text
     paths, language = project_sources(Path(project_root))
     return [d for p in paths for d in lint_text(read_text(p), p, language)]
 
 
-def check_sources(chapters, bib_paths: list[Path], language: str) -> list[Diagnostic]:
-    """For the build's check stage: the lint findings as warnings (codes lint.*, suppressible
-    with thesis.yaml's suppress_warnings). `chapters`: objects with `.path` and `.text`."""
-    from .schema import read_text
-    found = [d for c in chapters for d in lint_text(c.text, c.path, language)]
-    return found + [d for p in bib_paths for d in lint_text(read_text(p), p, language)]
+def check_sources(document, thesis) -> list[Diagnostic]:
+    """The build's check stage (`checks.CHECKS`): the lint findings as warnings, codes lint.*,
+    suppressible with thesis.yaml's suppress_warnings. Reads the sources, not the AST."""
+    found = [d for c in thesis.chapters for d in lint_text(c.text, c.path, thesis.language)]
+    return found + [d for p in thesis.bibliography_files for d in lint_text(read_text(p), p, thesis.language)]
 
 
 def fix_project(project_root: Path) -> dict[Path, int]:
     """Apply the safe fixes to every source file atomically; files changed → findings fixed."""
-    from .schema import read_text
     paths, language = project_sources(Path(project_root))
     changed = {}
     for path in paths:
@@ -570,20 +565,6 @@ def fix_project(project_root: Path) -> dict[Path, int]:
         fixed = fix_text(text, language, path)
         if fixed != text:
             before = len(_findings(text, path, language))
-            write_atomic(path, fixed)
+            write_atomic(path, fixed.encode("utf-8"))
             changed[path] = before - len(_findings(fixed, path, language))
     return changed
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step: a temporary file beside it, then os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
