@@ -1,4 +1,5 @@
-"""Command line: `thesis [pdf|docx ...] [--profile P] [--out DIR] [--strict] [--debug] [--quiet]`.
+"""Command line: `thesis [pdf|docx ...] [--profile P] [--out DIR] [--strict] [--debug] [--quiet]`,
+`thesis check [--fix]` (source lint) and `thesis new DIR [--profile P] [--language kk|ru|en]`.
 
 Exit codes: 0 built, 1 user error (one line per problem), 2 usage error, 3 internal
 error, 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM): nothing half-written.
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return command(argv[0], argv[1:])
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet, format=args.format)
     targets = tuple(dict.fromkeys(args.targets)) or DEFAULT_TARGETS
@@ -90,6 +94,43 @@ def _main(argv: list[str] | None) -> int:
                   file=sys.stderr)
         return 3
     return 0
+
+
+COMMANDS = ("check", "new")
+
+
+def command(name: str, argv: list[str]) -> int:
+    """`check`: the source lint (exit 1 while it finds something); `new`: a new thesis project."""
+    p = argparse.ArgumentParser(prog=f"thesis {name}")
+    if name == "check":
+        p.add_argument("--fix", action="store_true", help="apply the safe fixes (atomic rewrite)")
+        p.add_argument("--project", type=Path, default=Path("."), help="thesis folder (default: here)")
+        p.add_argument("--format", choices=["text", "github"], default="text")
+    else:
+        p.add_argument("dir", type=Path, help="the new project's folder (absent or empty)")
+        p.add_argument("--profile", default="kz-diploma", help="format profile (default: kz-diploma)")
+        p.add_argument("--language", choices=["kk", "ru", "en"], default="kk")
+    args = p.parse_args(argv)
+    reporter = Reporter(format=getattr(args, "format", "text"))
+    try:
+        if name == "new":
+            from .scaffold import create
+            create(args.dir, args.profile, args.language)
+            print(f"created {args.dir}: build it with `python build.py --project {args.dir}`")
+            return 0
+        from .lint import fix_project, lint_project
+        if args.fix:
+            fixed = fix_project(args.project)
+            print(f"fixed {sum(fixed.values())} finding(s) in {len(fixed)} file(s)")
+        found = lint_project(args.project)
+        for diag in found:
+            print(reporter.render(diag))
+        print(f"{len(found)} finding(s)", file=sys.stderr)
+        return 1 if found else 0
+    except UserError as exc:
+        for diag in exc.diagnostics:
+            print(reporter.render(diag), file=sys.stderr)
+        return 1
 
 
 @contextlib.contextmanager

@@ -24,11 +24,15 @@ class Diagnostic:
     path: str | None = None
     line: int | None = None
     code: str | None = None
+    column: int | None = None  # 1-based, counted in characters (the source lint gives it)
 
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            where = f"{self.path}: "
+            if self.line:
+                where = (f"{self.path}:{self.line}:{self.column}: " if self.column
+                         else f"{self.path}:{self.line}: ")
         code = f" [{self.code}]" if self.code else ""
         return f"{where}{self.level}: {self.message}{code}"
 
@@ -40,6 +44,8 @@ class Diagnostic:
             props.append(f"file={self.path}")
             if self.line:
                 props.append(f"line={self.line}")
+                if self.column:
+                    props.append(f"col={self.column}")
         head = f"::{kind} {','.join(props)}" if props else f"::{kind}"
         msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"{head}::{msg}"
