@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import run_checks
+from .checks import check_sources, run_checks
 from .context import Options, Run, Stopwatch, Thesis
 from .diagnostics import Reporter, UserError
 from .document import Document
@@ -74,10 +74,12 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch |
     cache = cache or (options.out or root / "build").resolve() / ".cache"
     with clock.stage("load"):
         thesis = load(root.resolve(), options, reporter)
-    with clock.stage("parse"):
-        document = parse(thesis, cache, reporter)
-    with clock.stage("check"):
-        run_checks(document, thesis, reporter)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        early = pool.submit(check_sources, thesis)  # the sources' typography, while pandoc parses
+        with clock.stage("parse"):
+            document = parse(thesis, cache, reporter)
+        with clock.stage("check"):
+            run_checks(document, thesis, reporter, early.result())
     with clock.stage("transform"):
         transform(document, thesis)
     return thesis, document

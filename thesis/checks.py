@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import bibliography
+from . import bibliography, lint
 from .bibliography import Bibliography
 from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
@@ -132,12 +132,25 @@ CHECKS = [
 ]
 
 
-def run_checks(document: Document, thesis: Thesis, reporter: Reporter) -> None:
-    """Every check; warnings reported, all errors raised together."""
+# Checks of the source files themselves (no AST): they run while pandoc parses.
+SOURCE_CHECKS = [
+    lint.check_sources,  # typography: mojibake, mixed scripts, quotes, dashes, initials (lint.*)
+]
+
+
+def check_sources(thesis: Thesis) -> list[Diagnostic]:
+    """The findings of every source check (run beside the parse stage)."""
+    return [diag for check in SOURCE_CHECKS for diag in check(None, thesis)]
+
+
+def run_checks(document: Document, thesis: Thesis, reporter: Reporter,
+               early: list[Diagnostic] = ()) -> None:
+    """Every check (and the source checks' `early` findings); warnings reported, all errors
+    raised together."""
     errors = []
-    for check in CHECKS:
+    for found in [list(early)] + [check(document, thesis) for check in CHECKS]:
         # dict.fromkeys: one line per problem (an image in a citation's prefix is met twice).
-        for diag in dict.fromkeys(check(document, thesis)):
+        for diag in dict.fromkeys(found):
             if diag.level == "error":
                 errors.append(diag)
             else:
