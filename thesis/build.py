@@ -33,18 +33,21 @@ class BuildResult:
     warnings: int = 0
     suppressed: int = 0  # warnings thesis.yaml's suppress_warnings kept out
     document: Document | None = None
+    thesis: Thesis | None = None
 
 
-def build(root: Path, options: Options, reporter: Reporter) -> BuildResult:
-    """Build the requested outputs of the thesis at `root`."""
+def build(root: Path, options: Options, reporter: Reporter, session: dict | None = None) -> BuildResult:
+    """Build the requested outputs of the thesis at `root` (`session`: what the writers keep
+    between the builds of a watch)."""
     root = root.resolve()
     out_dir = (options.out or root / "build").resolve()
     with build_lock(out_dir, quiet=reporter.quiet):  # held throughout: builds in one folder share its .cache
-        return _build(root, out_dir, options, reporter)
+        return _build(root, out_dir, options, Run(options, reporter, Stopwatch(), out_dir / ".cache",
+                                                  session if session is not None else {}))
 
 
-def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> BuildResult:
-    run = Run(options, reporter, Stopwatch(), out_dir / ".cache")
+def _build(root: Path, out_dir: Path, options: Options, run: Run) -> BuildResult:
+    reporter = run.reporter
     writers = {name: WRITERS[name].load() for name in options.targets}
     warm_ups = [threading.Thread(target=w.warm_up, args=(options,), daemon=True)
                 for w in writers.values() if hasattr(w, "warm_up")]
@@ -57,7 +60,7 @@ def _build(root: Path, out_dir: Path, options: Options, reporter: Reporter) -> B
         jobs = {name: pool.submit(w.write, document, thesis, run) for name, w in writers.items()}
         artefacts = {name: job.result() for name, job in jobs.items()}
     result = BuildResult(artefacts=artefacts, warnings=len(reporter.warnings), suppressed=reporter.suppressed,
-                         document=document)
+                         document=document, thesis=thesis)
     if options.strict and result.warnings:
         raise UserError(f"{result.warnings} warning(s) and --strict: nothing written", code="build.strict")
     with run.clock.stage("write"):

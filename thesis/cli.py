@@ -96,11 +96,16 @@ def _main(argv: list[str] | None) -> int:
     return 0
 
 
-COMMANDS = ("check", "new")
+COMMANDS = ("check", "new", "watch", "preview")
+MODULES = {"watch": "thesis.watch", "preview": "thesis.preview"}  # commands with a module of their own
 
 
 def command(name: str, argv: list[str]) -> int:
-    """`check`: the source lint (exit 1 while it finds something); `new`: a new thesis project."""
+    """`check`: the source lint (exit 1 while it finds something); `new`: a new thesis project;
+    `watch`, `preview`: their modules' main()."""
+    if name in MODULES:
+        import importlib
+        return importlib.import_module(MODULES[name]).main(argv)
     p = argparse.ArgumentParser(prog=f"thesis {name}")
     if name == "check":
         p.add_argument("--fix", action="store_true", help="apply the safe fixes (atomic rewrite)")

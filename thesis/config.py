@@ -277,6 +277,17 @@ def _profile_inside(path: Path, root: Path, name: str, origin: Path, line: int |
                     "source.outside")
 
 
+def profile_chain(path: Path, root: Path) -> list[Path]:
+    """The profile file and the files it `extends`, in order (for a watcher)."""
+    chain = [path]
+    while len(chain) < 10:
+        data, _ = parse_yaml(read_text(chain[-1]), chain[-1])
+        if not (isinstance(data, dict) and "extends" in data):
+            break
+        chain.append(find_profile(str(data["extends"]), chain[-1].parent.parent))
+    return chain
+
+
 def load_profile(path: Path, reporter: Reporter) -> Profile:
     """A validated profile; `extends: other` merges this file over another profile."""
     data, lines = parse_yaml(read_text(path), path)

@@ -94,3 +94,6 @@ class Run:
     reporter: Reporter
     clock: Stopwatch = field(default_factory=Stopwatch)
     cache: Path = Path(".cache")
+    # What writers keep between builds of one long-lived session (watch mode: a Typst
+    # compiler process); empty for a single build.
+    session: dict = field(default_factory=dict)

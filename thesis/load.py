@@ -11,11 +11,14 @@ import os
 import subprocess
 from pathlib import Path
 
-from . import bibliography
-from .config import Project, load_project
+from urllib.parse import unquote
+
+from . import ast, bibliography
+from .config import Project, load_project, profile_chain
 from .context import Options, Thesis
 from .diagnostics import Diagnostic, Reporter, UserError
-from .files import project_file
+from .document import Document
+from .files import TOOL_ROOT, project_file
 from .sources import bibliography_paths, check_metadata_blocks, read_chapters
 
 DEFAULT_EPOCH = 1420070400  # 2015-01-01: used when neither SOURCE_DATE_EPOCH nor git gives one
@@ -40,6 +43,21 @@ def load(root: Path, options: Options, reporter: Reporter) -> Thesis:
     if errors := [d for d in findings if d.level == "error"]:
         raise UserError.from_diagnostics(errors)
     return Thesis(project, tuple(chapters), bib, tuple(bib_paths), source_date_epoch(root))
+
+
+def inputs(thesis: Thesis, document: Document | None = None) -> set[Path]:
+    """Every file this build reads: thesis.yaml, the profile and the profiles it extends, the
+    chapters, the bibliography, the citation style, the templates (the project's and the
+    tool's), and (given the transformed document) the images."""
+    project = thesis.project
+    files = {project.thesis_path, *profile_chain(project.profile_path, project.root),
+             *(c.path for c in thesis.chapters), *thesis.bibliography_files, citation_style(project)}
+    for folder in (project.root / "templates", TOOL_ROOT / "templates"):
+        files.update(p for p in folder.rglob("*.j2") if p.is_file()) if folder.is_dir() else None
+    if document is not None:
+        files.update(thesis.root / unquote(node["c"][2][0]) for node in ast.walk(document.blocks)
+                     if node["t"] == "Image")
+    return {p.resolve() for p in files}
 
 
 def citation_style(project: Project) -> Path:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .. import ast, pandoc
@@ -50,7 +51,7 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
     with run.clock.stage("pdf: pandoc→typst"):
         source = typst_source(thesis, typst_body(document.ast, thesis.root, run.cache / "typst"))
     with run.clock.stage("pdf: typst"):
-        result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts)
+        result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session)
     for warning in result.warnings:
         run.reporter.warn(f"typst: {warning}", code="typst.warning")
     files = {NAME: result.pdf}
@@ -195,23 +196,47 @@ def typst_source(thesis: Thesis, body: str) -> str:
     return render("typst", "thesis.typ.j2", thesis.root, **template_context(thesis, body))
 
 
-def compile_pdf(thesis: Thesis, source: str, font: FontChoice,
-                ignore_system_fonts: bool = False) -> TypstResult:
-    """The PDF compiled in-process; Typst's errors become a UserError."""
+def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fonts: bool = False,
+                session: dict | None = None) -> TypstResult:
+    """The PDF compiled in-process (or, in a watch session, by its Typst worker process);
+    Typst's errors become a UserError."""
     import typst
     data = json.dumps(template_data(thesis, list(font.chain)), ensure_ascii=False)
     root = thesis.root
+    if session is not None and session.get("watch"):
+        return _compile_in_worker(session, thesis, source, data, ignore_system_fonts)
     try:
-        compiler = typst.Compiler(root=str(root), ignore_system_fonts=ignore_system_fonts,
-                                  package_path=str(root / ".no-packages"),
-                                  package_cache_path=str(root / ".no-packages"))
-        pdf, warnings = compiler.compile_with_warnings(
+        pdf, warnings = compiler(root, ignore_system_fonts).compile_with_warnings(
             input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=thesis.epoch)
     except typst.TypstError as exc:
         message = _first_line(exc).replace(f"{root}/", "")  # no absolute paths in CI logs
         raise UserError(f"typst: {message}", code="tool.typst") from None
     pages = len(_PAGE.findall(pdf))
     return TypstResult(pdf, source, pages, [str(w) for w in warnings or []])
+
+
+def _compile_in_worker(session: dict, thesis: Thesis, source: str, data: str, ignore: bool) -> TypstResult:
+    from .typst_worker import TypstWorker
+    worker = session.get("typst")
+    if worker is None or (worker.root, worker.ignore) != (thesis.root, ignore):
+        worker = session["typst"] = TypstWorker(thesis.root, ignore)
+    status, payload, warnings, _ = worker.compile(source.encode(), {"thesis": data}, thesis.epoch)
+    if status != "ok":
+        message = (payload.strip().splitlines() or ["typst failed"])[0].replace(f"{thesis.root}/", "")
+        raise UserError(f"typst: {message}", code="tool.typst")
+    return TypstResult(payload, source, len(_PAGE.findall(payload)), warnings)
+
+
+@lru_cache(maxsize=4)
+def compiler(root: Path, ignore_system_fonts: bool):
+    """A Typst compiler for the project, kept for the next build in this process (watch mode,
+    tests): measured on the thesis, a kept compiler recompiles an edited document in ~36 ms
+    instead of ~195 ms and its memory stays flat, where a new compiler per build grows the
+    process by ~80 MiB each time (Typst's caches live as long as the compiler)."""
+    import typst
+    return typst.Compiler(root=str(root), ignore_system_fonts=ignore_system_fonts,
+                          package_path=str(root / ".no-packages"),
+                          package_cache_path=str(root / ".no-packages"))
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")

@@ -1,0 +1,104 @@
+"""Watch and preview as the author uses them: edit, save, see it; a broken edit keeps the last good PDF."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import copy_project, pdf_pages
+from thesis.context import Options
+from thesis.watch import Watcher
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def watching(tmp_path):
+    """A watch of a copy of the minimal thesis, running in a thread; its outcomes as they come."""
+    root = copy_project("minimal", tmp_path)
+    outcomes = []
+    watcher = Watcher(root, Options(targets=("pdf",)), on_build=outcomes.append)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    wait_for(lambda: outcomes, what="the first build")
+    time.sleep(0.3)  # the watcher is watching once the first build has been reported
+    yield root, outcomes, watcher
+    watcher.close()
+    thread.join(timeout=10)
+
+
+def test_a_saved_edit_rebuilds_and_a_broken_one_keeps_the_last_pdf(watching):
+    root, outcomes, watcher = watching
+    assert outcomes[0].ok and outcomes[0].pages
+    chapter = root / "content" / "02-practice.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nЖаңасөзқосылды.\n", encoding="utf-8")
+    wait_for(lambda: len(outcomes) >= 2, what="the rebuild")
+    assert outcomes[-1].ok
+    pdf = root / "build" / "thesis.pdf"
+    assert "Жаңасөзқосылды." in " ".join(pdf_pages(pdf))
+    good = pdf.read_bytes()
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nҚате [@no-such-key].\n", encoding="utf-8")
+    wait_for(lambda: len(outcomes) >= 3, what="the broken rebuild")
+    broken = outcomes[-1]
+    assert not broken.ok and "unknown citation key 'no-such-key'" in broken.line()
+    assert broken.diagnostics[0].path.endswith("content/02-practice.md") and broken.diagnostics[0].line
+    assert pdf.read_bytes() == good  # the last good PDF stays
+    assert watcher.session["typst"].pid  # one Typst process kept between builds
+
+
+def test_files_outside_the_inputs_do_not_rebuild(watching):
+    root, outcomes, _ = watching
+    (root / "notes.txt").write_text("not part of the thesis")
+    (root / "build" / "scratch.pdf").write_bytes(b"%PDF")
+    time.sleep(1.0)
+    assert len(outcomes) == 1
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_preview_in_a_real_browser(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    from thesis.preview import Preview
+    root = copy_project("minimal", tmp_path)
+    preview = Preview(root, Options(targets=("pdf",)))
+    preview.start()
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 900, "height": 700})
+            page.goto(preview.url)
+            page.wait_for_selector("body[data-version='1']", timeout=60000)
+            assert page.locator(".page").count() == 6
+            assert "Қазақ тіліндегі үлгі жұмыс" in page.locator(".page").first.inner_text()
+            page.evaluate("window.notReloaded = true; window.scrollTo(0, 2500)")
+            scroll = page.evaluate("window.scrollY")
+            assert scroll > 2000
+            chapter = root / "content" / "02-practice.md"
+            chapter.write_text(chapter.read_text(encoding="utf-8") + "\nПревьюсөзі.\n", encoding="utf-8")
+            page.wait_for_selector("body[data-version='2']", timeout=60000)
+            assert "Превьюсөзі." in page.locator("#pages").inner_text()
+            assert page.evaluate("window.notReloaded") is True  # redrawn in place, not reloaded
+            assert abs(page.evaluate("window.scrollY") - scroll) < 5
+            chapter.write_text(chapter.read_text(encoding="utf-8") + "\nҚате [@no-such-key].\n", encoding="utf-8")
+            page.wait_for_selector("#state.failed", timeout=60000)
+            errors = page.locator("#diagnostics li.error").all_inner_texts()
+            assert any("02-practice.md:" in e and "no-such-key" in e for e in errors), errors
+            assert page.evaluate("document.body.dataset.version") == "2"  # the last good PDF stays
+            assert "Превьюсөзі." in page.locator("#pages").inner_text()
+            page.screenshot(path=str(tmp_path / "preview.png"))
+            browser.close()
+    finally:
+        preview.close()

@@ -1,0 +1,133 @@
+"""`thesis watch`: build, then rebuild on every save of anything the build reads.
+
+`load.inputs` answers what a build reads; watchfiles (a well-kept Rust watcher) reports
+changes, debounced for editors that save in bursts. Each rebuild prints one line. A
+failed rebuild keeps the last good outputs (the build writes nothing unless it succeeds)
+and the watch goes on. The PDF's Typst compiler stays alive between rebuilds, in a child
+process that is renewed when its memory grows (writers/typst_worker.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .context import Options
+from .diagnostics import Diagnostic, Reporter, UserError
+
+DEBOUNCE_MS = 150  # editors write a file in bursts (temp file, rename, metadata)
+
+
+@dataclass
+class Outcome:
+    """One build of a watch: its state and what it found."""
+
+    number: int
+    ok: bool
+    seconds: float
+    pages: int | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    new: list[Diagnostic] = field(default_factory=list)  # not in the previous build's findings
+
+    def line(self) -> str:
+        """The one line a rebuild prints."""
+        stamp = time.strftime("%H:%M:%S")
+        if not self.ok:
+            errors = [d for d in self.diagnostics if d.level == "error"]
+            return f"{stamp} failed ({len(errors)} error(s); last good outputs kept): " + \
+                "; ".join(str(d) for d in errors[:3])
+        warnings = [d for d in self.diagnostics if d.level == "warning"]
+        pages = f"{self.pages} pages, " if self.pages else ""
+        new = "".join(f"\n  new: {d}" for d in self.new)
+        return f"{stamp} built in {self.seconds:.2f} s: {pages}{len(warnings)} warning(s){new}"
+
+
+class Watcher:
+    """Builds `root` now and after every change of its inputs, until `stop` is set."""
+
+    def __init__(self, root: Path, options: Options, on_build: Callable[[Outcome], None] | None = None,
+                 on_start: Callable[[], None] | None = None):
+        self.root, self.options = root.resolve(), options
+        self.on_build = on_build or (lambda outcome: print(outcome.line(), flush=True))
+        self.on_start = on_start or (lambda: None)
+        self.session: dict = {"watch": True}
+        self.stop = threading.Event()
+        self.watched: set[Path] = {self.root / "thesis.yaml"}
+        self.builds = 0
+        self._previous: set[Diagnostic] = set()
+
+    def build_once(self) -> Outcome:
+        """One build, its outcome reported, the set of watched files updated."""
+        from .build import build
+        from .load import inputs
+        self.builds += 1
+        self.on_start()
+        reporter = Reporter(quiet=True)
+        start = time.perf_counter()
+        try:
+            result = build(self.root, self.options, reporter, self.session)
+            found = list(reporter.diagnostics)
+            pages = result.artefacts["pdf"].facts.get("pages") if "pdf" in result.artefacts else None
+            outcome = Outcome(self.builds, True, time.perf_counter() - start, pages, found)
+            self.watched = inputs(result.thesis, result.document) if result.thesis else self.watched
+        except UserError as exc:
+            found = list(reporter.diagnostics) + list(exc.diagnostics)
+            outcome = Outcome(self.builds, False, time.perf_counter() - start, None, found)
+        outcome.new = [d for d in found if d not in self._previous and d.level == "warning"]
+        self._previous = set(found)
+        self.on_build(outcome)
+        return outcome
+
+    def relevant(self, path: Path) -> bool:
+        """Whether a changed file is one the build reads (or a new chapter in content/)."""
+        path = path.resolve()
+        return path in self.watched or (path.suffix == ".md" and path.parent == self.root / "content")
+
+    def run(self) -> None:
+        """Build, then rebuild after each relevant change, until `stop` is set."""
+        import watchfiles
+        self.build_once()
+        out = (self.options.out or self.root / "build").resolve()
+        folders = {self.root} | {p.parent for p in self.watched if not _under(p, self.root)}
+        for changes in watchfiles.watch(*folders, debounce=DEBOUNCE_MS, step=50, stop_event=self.stop,
+                                        watch_filter=lambda _, p: not _under(Path(p), out),
+                                        raise_interrupt=False, rust_timeout=500):
+            if any(self.relevant(Path(p)) for _, p in changes):
+                self.build_once()
+
+    def close(self) -> None:
+        self.stop.set()
+        worker = self.session.get("typst")
+        if worker is not None:
+            worker.close()
+
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def main(argv: list[str]) -> int:
+    """`thesis watch [pdf|docx] [--project DIR] [--out DIR]`."""
+    import argparse
+    from .writers import DEFAULT_TARGETS, WRITERS
+    p = argparse.ArgumentParser(prog="thesis watch", description="Rebuild on every save.")
+    p.add_argument("targets", nargs="*", choices=[[], *WRITERS], metavar="TARGET")
+    p.add_argument("--project", type=Path, default=Path("."))
+    p.add_argument("--out", type=Path)
+    args = p.parse_args(argv)
+    watcher = Watcher(args.project, Options(targets=tuple(args.targets) or DEFAULT_TARGETS, out=args.out))
+    print(f"watching {args.project} (Ctrl-C stops)", flush=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.close()
+    return 0
