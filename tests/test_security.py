@@ -323,9 +323,19 @@ def test_raw_typst_inline_is_refused(project, capsys):
                            "'kz-diploma' (set raw_blocks: true in the profile to allow it) [source.raw]")
 
 
-def test_raw_block_no_writer_shows_is_refused(project, capsys):
-    append(project / "content" / "02-practice.md", "\n```{=html}\n<b>x</b>\n```\n")
-    fails(project, capsys, "content/02-practice.md:16: error: raw html block: neither output can show it "
+def test_raw_block_no_writer_shows_is_left_out_with_a_warning(project, capsys):
+    """Raw HTML (here fenced) cannot be shown: left out, and said so; --strict refuses."""
+    append(project / "content" / "02-practice.md", "\n```{=html}\n<b>SECRET-X</b>\n```\n")
+    fails(project, capsys, "error: 1 warning(s) and --strict: nothing written [build.strict]", "--strict")
+    assert main(["--project", str(project)]) == 0
+    assert ("content/02-practice.md:17: warning: raw HTML left out: write Markdown instead of HTML "
+            "[source.raw-html]") in capsys.readouterr().err.splitlines()
+    assert "SECRET-X" not in " ".join(pdf_pages(project / "build" / "thesis.pdf"))
+
+
+def test_raw_block_of_another_format_is_refused(project, capsys):
+    append(project / "content" / "02-practice.md", "\n```{=rtf}\n{\\b x}\n```\n")
+    fails(project, capsys, "content/02-practice.md:16: error: raw rtf block: neither output can show it "
                            "(only typst and openxml pass, where the profile allows raw blocks) [source.raw]")
 
 

@@ -17,6 +17,7 @@ from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
 from .document import Document
 from .files import inside
+from .rawmarkup import HTML_FORMATS, meanings
 from .sources import FORBIDDEN_META
 
 # What the build itself gives pandoc as metadata (stdin block and --bibliography/--csl).
@@ -50,6 +51,10 @@ def raw_markup(document: Document, thesis: Thesis) -> list[Diagnostic]:
         fmt, text = node["c"]
         if fmt.lower() in allowed:
             continue
+        meant = meanings(fmt, text)
+        if meant is not None:  # LaTeX/HTML written for other tools: the transform handles it
+            found += _left_out(fmt, text, meant, thesis)
+            continue
         path, line = thesis.locate("{=" + fmt + "}") or thesis.locate(text.strip()[:40]) or (None, None)
         kind = "block" if node["t"] == "RawBlock" else "inline"
         if fmt.lower() in RAW_FORMATS_PASSED:
@@ -60,6 +65,17 @@ def raw_markup(document: Document, thesis: Thesis) -> list[Diagnostic]:
                        "pass, where the profile allows raw blocks)")
         found.append(Diagnostic("error", message, path, line, "source.raw"))
     return found
+
+
+def _left_out(fmt: str, text: str, meant: list, thesis: Thesis) -> list[Diagnostic]:
+    """A warning for each raw LaTeX/HTML command the build leaves out, saying what to write."""
+    unknown = [m for m in meant if m.kind == "unknown"]
+    if not unknown:
+        return []
+    path, line = thesis.locate(text.strip().splitlines()[0]) or (None, None)
+    language = "HTML" if fmt.lower() in HTML_FORMATS else "LaTeX"
+    return [Diagnostic("warning", f"raw {language} left out: {m.advice}", path, line,
+                       f"source.raw-{language.lower()}") for m in unknown]
 
 
 def images(document: Document, thesis: Thesis) -> list[Diagnostic]:

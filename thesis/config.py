@@ -170,6 +170,8 @@ class Labels:
     figure: str = option(doc="Figure caption word")
     table: str = option(doc="Table caption word")
     table_continued: str = option(doc="Heading of a continued table")
+    list_of_figures: str = option("List of Figures", doc="Title of the list of figures (\\listoffigures)")
+    list_of_tables: str = option("List of Tables", doc="Title of the list of tables (\\listoftables)")
     groups: dict[str, str] = option(doc="Source list group headings by group id")
     aliases: dict[str, list[str]] = option({}, doc="Other headings recognised as a structural element")
     title_page: dict[str, str] = option({}, doc="Fixed words of the title page")

@@ -30,6 +30,9 @@ FIGURE_PREFIX = "figure-prefix"  # level-1 Header attribute: chapter number or a
 SOURCE_GROUP = "source-group"    # class of a source-list group heading
 CITATION = "citation"            # class of a Span holding a citation as citeproc printed it
 SOURCE_LIST = "refs"             # id of the Div holding the source list
+PAGE_BREAK = "page-break"        # class of an empty Div: the next block starts a page
+LIST_OF = "list-of"              # class of an empty Div standing for a generated list (attribute
+                                 # `list`: figures or tables)
 
 
 @dataclass

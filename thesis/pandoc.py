@@ -19,7 +19,9 @@ from .diagnostics import Reporter, UserError
 TIMEOUT_S = 120
 MEMORY_LIMIT = 4 * 1024**3
 
-READER = "markdown-raw_html-raw_tex"  # raw HTML/TeX mean nothing in a thesis; raw typst/openxml blocks are checked
+# Raw HTML/TeX are read as raw elements (never printed as text): `rawmarkup` decides what
+# each means (comments dropped, \newpage a page break, equations math); typst/openxml checked.
+READER = "markdown"
 LANG_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from ..context import Thesis
 from ..document import Document
-from . import citations, content, lists, references, sourcelist, structure
+from . import citations, content, lists, raw, references, sourcelist, structure
 
 TRANSFORMS = [
+    raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
     sourcelist.localize,  # each note and entry in its source's language (repeat_terms: source)
     citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"
     content.image_paths,     # images as project-relative paths, decoded as the writers decode them

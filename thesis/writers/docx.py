@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import ast, pandoc
 from ..context import Run, Thesis
-from ..document import (FIGURE_PREFIX, SOURCE_GROUP, Document, Heading, heading_attr, heading_rule,
+from ..document import (FIGURE_PREFIX, PAGE_BREAK, SOURCE_GROUP, Document, Heading, heading_attr, heading_rule,
                         map_blocks)
 from ..templates import render
 from ..titlepage import labels, title_fields
@@ -72,6 +72,8 @@ def _docx_block(block: dict) -> dict | None:
     kind = block["t"]
     if kind == "Header":
         return _styled_heading(block)
+    if kind == "Div" and PAGE_BREAK in ast.attr(block)[1]:
+        return ast.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
     if kind in ("Table", "Figure") or (
             kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList")
             and any(node["t"] in ("Table", "Figure") for node in ast.walk(block))):

@@ -18,7 +18,8 @@ from .. import ast, pandoc
 from ..config import Profile
 from ..context import Options, Run, Thesis
 from ..diagnostics import UserError
-from ..document import CITATION, FIGURE_PREFIX, HEADING_RULES, Document, heading_attr, heading_rule, map_blocks
+from ..document import (CITATION, FIGURE_PREFIX, HEADING_RULES, LIST_OF, PAGE_BREAK, Document, heading_attr,
+                        heading_rule, map_blocks)
 from ..escape import TypstSource, typst_string
 from ..files import write_atomic
 from ..pandoc import LANG_TAGS
@@ -88,13 +89,20 @@ def body_ast(doc: dict) -> dict:
     """The AST for the Typst writer: citations as rendered text, each heading wrapped in
     its profile rule's show scope."""
     out = copy.copy(doc)
-    out["blocks"] = _wrap_headings(ast.rewrite(doc["blocks"], _rendered_citation))
+    out["blocks"] = map_blocks(ast.rewrite(doc["blocks"], _rendered_citation), _typst_block)
     return out
 
 
-def _wrap_headings(blocks: list[dict]) -> list[dict]:
-    """Headings at any depth (the source list's group headings sit in a Div) in their rule's scope."""
-    return map_blocks(blocks, _wrap_heading)
+def _typst_block(block: dict) -> list[dict] | None:
+    """Headings in their rule's scope; page breaks and generated lists as skeleton calls."""
+    if block["t"] == "Header":
+        return _wrap_heading(block)
+    if block["t"] == "Div" and PAGE_BREAK in ast.attr(block)[1]:
+        return [ast.RawBlock("typst", "#pagebreak(weak: true)")]
+    if block["t"] == "Div" and LIST_OF in ast.attr(block)[1]:
+        kind = {"figures": "image", "tables": "table"}[heading_attr(block, "list")]
+        return [ast.RawBlock("typst", f'#list-of("{kind}")')]
+    return None
 
 
 def _wrap_heading(block: dict) -> list[dict] | None:
@@ -109,7 +117,7 @@ def _wrap_heading(block: dict) -> list[dict] | None:
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "5"  # bump when body_ast changes what it hands to pandoc
+CACHE_VERSION = "6"  # bump when body_ast changes what it hands to pandoc
 
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:

@@ -1,0 +1,71 @@
+"""Raw LaTeX and HTML replaced by what the author meant (see `rawmarkup`): page breaks,
+display equations (with their labels, as pandoc-crossref writes them), references, the
+generated lists; comments and what the check stage warned about are left out."""
+
+from __future__ import annotations
+
+from .. import ast
+from ..context import Thesis
+from ..document import LIST_OF, PAGE_BREAK, Document, map_blocks
+from ..rawmarkup import meanings
+
+
+def raw_markup(document: Document, thesis: Thesis) -> None:
+    """Every raw TeX/HTML block and inline replaced (or left out)."""
+    document.ast["blocks"] = map_blocks(document.blocks, _block)
+    for node in ast.walk(document.blocks):
+        content = node.get("c")
+        if node["t"] in ("Para", "Plain") or (node["t"] in ("Emph", "Strong", "Span", "Link") and content):
+            inlines = content if node["t"] in ("Para", "Plain", "Emph", "Strong") else content[-2 if node["t"] == "Link" else 1]
+            if any(i.get("t") == "RawInline" for i in inlines):
+                inlines[:] = [out for i in inlines for out in _inline(i)]
+
+
+def _block(block: dict) -> list[dict] | None:
+    if block["t"] != "RawBlock":
+        return None
+    found = meanings(*block["c"])
+    if found is None:
+        return None  # typst/openxml: the profile's raw_blocks decides (checked)
+    out = []
+    for meaning in found:
+        if meaning.kind == "pagebreak":
+            out.append(ast.Div([], "", [PAGE_BREAK]))
+        elif meaning.kind == "generated" and meaning.value != "contents":  # the build makes the contents
+            out.append(ast.Div([], "", [LIST_OF], [["list", meaning.value]]))
+        elif meaning.kind == "math":
+            out.append(ast.Para(_equation(meaning)))
+    return out
+
+
+def _inline(node: dict) -> list[dict]:
+    if node.get("t") != "RawInline":
+        return [node]
+    found = meanings(*node["c"])
+    if found is None:
+        return [node]
+    out = []
+    for meaning in found:
+        if meaning.kind == "math":
+            out += _equation(meaning)
+        elif meaning.kind == "linebreak":
+            out.append({"t": "LineBreak"})
+        elif meaning.kind == "ref":
+            out.append(_reference(meaning.value, node["c"][1]))
+    return out
+
+
+def _equation(meaning) -> list[dict]:
+    """Display math, labelled the pandoc-crossref way (`$$ … $$ {#eq:x}`)."""
+    math = {"t": "Math", "c": [{"t": "DisplayMath"}, meaning.value]}
+    if not meaning.label:
+        return [math]
+    label = meaning.label if ":" in meaning.label else f"eq:{meaning.label}"
+    return [math, ast.Space(), ast.Str("{#" + label + "}")]
+
+
+def _reference(label: str, text: str) -> dict:
+    """`\\ref{x}` as the citation pandoc-crossref's `@x` reads as."""
+    citation = {"citationId": label, "citationPrefix": [], "citationSuffix": [],
+                "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
+    return {"t": "Cite", "c": [[citation], [ast.Str(text)]]}
