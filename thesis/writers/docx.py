@@ -21,6 +21,7 @@ from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
 from ..units import PAPER_MM, TWIPS_PER_MM
 from .docx_reference import reference_docx
+from .svg_fallback import add_fallbacks
 from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
 
 NAME = "thesis.docx"
@@ -199,8 +200,11 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
                        [f"--reference-doc={reference}"], binary=True)
     replace = {"docProps/core.xml": core_properties(thesis).encode()}
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
-        if "word/numbering.xml" in z.namelist():
+        names = z.namelist()
+        if "word/numbering.xml" in names:
             replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
+        if any(name.endswith(".svg") for name in names):
+            replace.update(add_fallbacks({name: z.read(name) for name in names}))
     return normalise_zip(raw, replace)
 
 
@@ -249,11 +253,11 @@ def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
+        names = sorted(set(src.namelist()) | set(replace))  # parts replaced or added
         first = [n for n in ("[Content_Types].xml",) if n in names]
         for name in first + sorted(n for n in names if n not in first):
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, replace.get(name) or src.read(name))
+            dst.writestr(info, replace[name] if name in replace else src.read(name))
     return out.getvalue()

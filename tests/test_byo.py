@@ -1,0 +1,49 @@
+"""Bringing a thesis from elsewhere: what other tools' Markdown does must build here."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+
+import pypdf
+import pytest
+
+from helpers import REPO
+from thesis.build import Options, build
+from thesis.diagnostics import Reporter
+from thesis.writers import libreoffice
+
+SVG = REPO / "tests" / "projects" / "byo" / "images" / "diagram.svg"
+
+
+@pytest.fixture
+def svg_thesis(sample):
+    root = sample("minimal")
+    (root / "images").mkdir()
+    shutil.copy(SVG, root / "images" / "diagram.svg")
+    (root / "content" / "03-figure.md").write_text("# Сурет\n\n![Векторлық сурет](images/diagram.svg)\n",
+                                                   encoding="utf-8")
+    return build(root, Options(), Reporter(quiet=True))
+
+
+def test_an_svg_figure_gets_a_png_picture_in_the_docx(svg_thesis):
+    with zipfile.ZipFile(svg_thesis.outputs["docx"]) as z:
+        document = z.read("word/document.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        blip = re.search(r'<a:blip r:embed="([^"]+)"[^>]*>.*?<asvg:svgBlip [^>]*r:embed="([^"]+)"', document, re.S)
+        assert blip, "the picture has no PNG beside its SVG"
+        png_target = re.search(rf'Id="{blip.group(1)}"[^>]*Target="([^"]+)"', rels).group(1)
+        png = z.read(f"word/{png_target}")
+        assert 'Extension="png"' in z.read("[Content_Types].xml").decode()
+    assert png.startswith(b"\x89PNG")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (625, 313)  # 200 x 100 pt at 300 ppi: the SVG's own proportions
+
+
+@pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_shows_the_svg_figure(svg_thesis):
+    pdf = pypdf.PdfReader(io.BytesIO(libreoffice.docx_to_pdf(svg_thesis.outputs["docx"].read_bytes())))
+    page = next(p for p in pdf.pages if "Векторлық сурет" in (p.extract_text() or ""))
+    assert len(page.images) == 1
