@@ -47,3 +47,33 @@ def test_libreoffice_shows_the_svg_figure(svg_thesis):
     pdf = pypdf.PdfReader(io.BytesIO(libreoffice.docx_to_pdf(svg_thesis.outputs["docx"].read_bytes())))
     page = next(p for p in pdf.pages if "Векторлық сурет" in (p.extract_text() or ""))
     assert len(page.images) == 1
+
+
+def test_a_numbered_introduction_stays_a_chapter(transformed):
+    document = transformed("# Introduction {.chapter}\n\nText.\n\n# Method\n\nText.\n")
+    assert [h.text for h in document.outline] == ["1 Introduction", "2 Method"]
+
+
+def test_headings_starting_at_level_two_are_reported(project, run_cli):
+    for chapter in (project / "content").glob("*.md"):
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(re.sub(r"^#", "##", text, flags=re.M), encoding="utf-8")
+    from thesis.cli import main
+    import contextlib
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["--project", str(project)]) == 0
+    found = [line for line in err.getvalue().splitlines() if "[source.heading-level]" in line]
+    assert found == ["content/00-kirispe.md:1: warning: the headings start at level 2 ('## Кіріспе'): chapters "
+                     "are '#' here, sections '##' — shift every heading up one level [source.heading-level]"]
+
+
+def test_an_english_thesis_gets_a_plain_english_title_page(sample):
+    from helpers import docx_texts, pdf_pages
+    result = build(sample("english"), Options(), Reporter(quiet=True))
+    expected = ["EXAMPLE UNIVERSITY", "School of Social Sciences",
+                "Regional Integration and Security Cooperation in Central Asia", "Master's thesis",
+                "Author: Aigerim Satbayeva", "Supervisor: Bolat Toleuov, PhD", "Astana, 2026"]
+    assert docx_texts(result.outputs["docx"], "word/document.xml")[:8] == expected + ["CONTENTS"]
+    assert pdf_pages(result.outputs["pdf"])[0] == " ".join(expected)  # no department: no empty line
+    assert pdf_pages(result.outputs["pdf"])[1].startswith("CONTENTS INTRODUCTION")

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import bibliography, lint
+from . import ast, bibliography, lint
 from .bibliography import Bibliography
 from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
@@ -140,7 +140,20 @@ def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[
     return places
 
 
+def heading_levels(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """Chapters written as `##` (a document whose top level is 2) would all be sections."""
+    levels = [node["c"][0] for node in document.index.get("Header", [])]
+    if not levels or min(levels) < 2:
+        return []
+    first = next(node for node in document.index["Header"] if node["c"][0] == min(levels))
+    path, line = thesis.locate(re.compile(r"^#{%d}\s" % min(levels), re.M)) or (None, None)
+    return [Diagnostic("warning", f"the headings start at level {min(levels)} ('{'#' * min(levels)} "
+                       f"{ast.stringify(first['c'][2])}'): chapters are '#' here, sections '##' — shift "
+                       "every heading up one level", path, line, "source.heading-level")]
+
+
 CHECKS = [
+    heading_levels,    # '##' used as the top level
     chapter_metadata,  # no file or format keys from a chapter's YAML
     raw_markup,        # raw Typst/OpenXML only where the profile allows it
     images,            # images inside the project, existing, not remote

@@ -29,8 +29,11 @@ def structural_names(thesis: Thesis) -> dict[str, str]:
 
 
 def structural_kind(header: dict, names: dict[str, str]) -> str | None:
-    """The structural element a level-1 heading is: by class, else by its label."""
+    """The structural element a level-1 heading is: by class, else by its label (`{.chapter}`
+    keeps a heading such as "Introduction" a numbered chapter)."""
     classes = ast.attr(header)[1]
+    if "chapter" in classes:
+        return None
     for kind in STRUCTURAL:
         if kind in classes:
             return kind
