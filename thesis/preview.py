@@ -22,6 +22,7 @@ from pathlib import Path
 from .context import Options
 from .files import TOOL_ROOT
 from .watch import Outcome, Watcher
+from .writers import PREVIEWED, WRITERS
 
 PDFJS_VERSION = "6.5.438"
 STATIC = {  # URL path → (file, content type)
@@ -111,7 +112,7 @@ class Preview:
 
     def __init__(self, root: Path, options: Options, port: int = 0):
         out = (options.out or root / "build").resolve()
-        self.state = State(out / "thesis.pdf")
+        self.state = State(out / WRITERS[PREVIEWED].load().NAME)
         self.watcher = Watcher(root, options, on_build=self._built, on_start=self.state.building)
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler(self.state))
         self.server.daemon_threads = True
@@ -144,7 +145,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     p.add_argument("--open", action="store_true", help="open the page in the browser")
     args = p.parse_args(argv)
-    preview = Preview(args.project, Options(targets=("pdf",), out=args.out), args.port)
+    preview = Preview(args.project, Options(targets=(PREVIEWED,), out=args.out), args.port)
     preview.start()
     print(f"preview at {preview.url} (Ctrl-C stops)", flush=True)
     if args.open:

@@ -70,7 +70,7 @@ class Watcher:
         try:
             result = build(self.root, self.options, reporter, self.session)
             found = list(reporter.diagnostics)
-            pages = result.artefacts["pdf"].facts.get("pages") if "pdf" in result.artefacts else None
+            pages = next((a.facts["pages"] for a in result.artefacts.values() if "pages" in a.facts), None)
             outcome = Outcome(self.builds, True, time.perf_counter() - start, pages, found)
             self.watched = inputs(result.thesis, result.document) if result.thesis else self.watched
         except UserError as exc:

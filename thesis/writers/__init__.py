@@ -47,3 +47,4 @@ WRITERS = {w.name: w for w in (
     Writer("docx", ".docx", "the thesis DOCX (Word)"),
 )}
 DEFAULT_TARGETS = tuple(name for name, w in WRITERS.items() if w.default)
+PREVIEWED = "pdf"  # the output `thesis preview` shows in the browser
