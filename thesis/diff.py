@@ -312,22 +312,27 @@ def _tokens(inlines: list, stack: tuple = ()) -> list[Token]:
 
 
 def _stack_key(stack: tuple) -> str:
-    return "".join(f"{w['t']}{json.dumps(w['c'][:-1], ensure_ascii=False) if WRAPPERS[w['t']] else ''}\x01"
-                   for w in stack)
+    """The wrappers' kinds and attributes (a Link's target, a Span's classes), not their text."""
+    return "".join(f"{w['t']}{_wrapper_attrs(w)}\x01" for w in stack)
+
+
+def _wrapper_attrs(wrapper: dict) -> str:
+    index = WRAPPERS[wrapper["t"]]
+    if index is None:
+        return ""
+    return json.dumps([v for k, v in enumerate(wrapper["c"]) if k != index], ensure_ascii=False)
 
 
 def _inner(node: dict) -> list:
     index = WRAPPERS[node["t"]]
-    if index is None:
-        return node["c"]
-    return node["c"][1] if node["t"] != "Link" else node["c"][1]
+    return node["c"] if index is None else node["c"][index]
 
 
 def _rewrap(wrapper: dict, content: list) -> dict:
     if WRAPPERS[wrapper["t"]] is None:
         return {"t": wrapper["t"], "c": content}
     c = list(wrapper["c"])
-    c[1] = content
+    c[WRAPPERS[wrapper["t"]]] = content
     return {"t": wrapper["t"], "c": c}
 
 

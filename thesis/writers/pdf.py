@@ -196,8 +196,9 @@ def typst_source(thesis: Thesis, body: str) -> str:
 
 
 def compile_pdf(thesis: Thesis, source: str, font: FontChoice,
-                ignore_system_fonts: bool = False) -> TypstResult:
-    """The PDF compiled in-process; Typst's errors become a UserError."""
+                ignore_system_fonts: bool = False, inputs: dict[str, str] | None = None) -> TypstResult:
+    """The PDF compiled in-process; Typst's errors become a UserError. `inputs`: more
+    JSON texts for `sys.inputs` (a diff's summary, a review stamp)."""
     import typst
     data = json.dumps(template_data(thesis, list(font.chain)), ensure_ascii=False)
     root = thesis.root
@@ -206,7 +207,8 @@ def compile_pdf(thesis: Thesis, source: str, font: FontChoice,
                                   package_path=str(root / ".no-packages"),
                                   package_cache_path=str(root / ".no-packages"))
         pdf, warnings = compiler.compile_with_warnings(
-            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=thesis.epoch)
+            input=source.encode(), format="pdf", sys_inputs={"thesis": data, **(inputs or {})},
+            timestamp=thesis.epoch)
     except typst.TypstError as exc:
         message = _first_line(exc).replace(f"{root}/", "")  # no absolute paths in CI logs
         raise UserError(f"typst: {message}", code="tool.typst") from None
