@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,10 +306,17 @@ def _tokens(inlines: list, stack: tuple = ()) -> list[Token]:
                 out.append(Token(" ", [ast.Space()], stack))
         elif t == "Note":
             out.append(Token("\x00note", [node], stack, node))
+        elif t == "Str" and (split := _TRAILING.match(node["c"])) and split.group(1) and split.group(2):
+            # "алады." → "алады" + ".": a sentence that grew after its last word keeps that word
+            out += [Token(split.group(1), [ast.Str(split.group(1))], stack),
+                    Token(split.group(2), [ast.Str(split.group(2))], stack)]
         else:
             out.append(Token(json.dumps(node, ensure_ascii=False) if t != "Str" else node["c"], [node], stack))
     # the wrappers' own attributes and kinds are part of what a word looks like
     return [Token(_stack_key(tok.stack) + tok.key, tok.nodes, tok.stack, tok.note) for tok in out]
+
+
+_TRAILING = re.compile(r"^(.*?)([.,;:!?»”)\]]+)$", re.S)
 
 
 def _stack_key(stack: tuple) -> str:
