@@ -127,3 +127,22 @@ def diff(root: Path, old_spec: str, new_spec: str | None, out_dir: Path,
             files[out_dir / "thesis-diff.docx"] = diff_docx(merged, new_ctx, out_dir / ".cache")
         commit(files)
     return list(files), summary
+
+
+def review(root: Path, out_dir: Path, profile: str | None = None) -> Path:
+    """Build `thesis-review.pdf` of the working tree into `out_dir`."""
+    from .build import Options, Stopwatch, cache_dir, prepare, source_date_epoch
+    from .fonts import choose_font
+    from .outputs import build_lock, commit
+    from .writers.review import review_pdf, stamp
+    root, out_dir = root.resolve(), out_dir.resolve()
+    options = Options(out=out_dir, profile=profile)
+    with build_lock(out_dir, quiet=True):
+        reporter = Reporter(quiet=True)
+        ctx, doc = prepare(root, options, reporter, Stopwatch())
+        ctx.epoch = source_date_epoch(root)
+        font = choose_font(ctx.project.profile, reporter)
+        text = stamp(describe(root), _iso(ctx.epoch)[:10], ctx.language)
+        path = out_dir / "thesis-review.pdf"
+        commit({path: review_pdf(doc, ctx, font, cache_dir(root, options) / "typst", text)})
+    return path
