@@ -131,4 +131,6 @@ def test_normalise_and_locate_survive_print_artefacts():
     assert locate('"интеграция" ұғымын', paras) == ("content/01.md", 3)
     assert locate("алғаш философ ретінде", paras) == ("content/01.md", 4)
     assert locate("мүлде басқа мәтін осында", paras) is None
+    # a sentence the author has edited since: the most similar paragraph
+    assert locate("Ол «интеграция» ұғымын бірінші рет философ ретінде қолданды", paras) == ("content/01.md", 3)
     assert normalise("Word\u00adbreak") == "wordbreak"

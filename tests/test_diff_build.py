@@ -112,3 +112,17 @@ def test_unchanged_revisions_show_no_change(repo, tmp_path):
     assert not summary.changed
     data = (tmp_path / "thesis-diff.docx").read_bytes()
     assert part(data, "word/document.xml").find(f".//{{{W}}}ins") is None
+
+
+def test_cli_verbs(repo, capsys):
+    from thesis.cli import main
+    root, _, _ = repo
+    assert main(["diff", "no-such-tag", "--project", str(root), "--out", str(root / "cli")]) == 1
+    assert "error: no-such-tag: no such git revision or project folder [diff.revision]" in capsys.readouterr().err
+    assert main(["diff", "v1", "--project", str(root), "--out", str(root / "cli")]) == 0
+    assert "words: +" in capsys.readouterr().out
+    assert (root / "cli" / "thesis-diff.pdf").is_file() and (root / "cli" / "thesis-diff.docx").is_file()
+    assert main(["comments", str(root / "cli" / "thesis-diff.docx"), "--format", "github",
+                 "--project", str(root), "--out", str(root / "cli")]) == 0
+    out = capsys.readouterr().out
+    assert f"::notice file={CHAPTER},line=6::suggestion (Айгерім Сәтбаева" in out

@@ -115,6 +115,9 @@ def _suggestions(body) -> list[Remark]:
                     new = "".join(t.text or "" for t in changes[i].iter(_w("t")))
             else:
                 new = "".join(t.text or "" for t in change.iter(_w("t")))
+            if not old.strip() and not new.strip():
+                i += 1
+                continue  # a moved footnote mark or paragraph mark: nothing to read
             out.append(Remark("suggestion", change.get(_w("author"), ""), change.get(_w("date"), "")[:10],
                               "", old.strip() or "(nothing)", new=new.strip() or "(deleted)", context=context))
             i += 1
@@ -274,7 +277,19 @@ def locate(passage: str, chapters: list[Paragraph]) -> tuple[str, int] | None:
             best, best_size, best_at = para, match.size, match.a
     if best is not None and best_size >= MIN_MATCH * len(needle):
         return best.path, best.lines[best_at]
-    return None
+    return _most_similar(needle, chapters)
+
+
+def _most_similar(needle: str, chapters: list[Paragraph]) -> tuple[str, int] | None:
+    """The paragraph most like `needle` as a whole (a sentence the author has since edited)."""
+    best, best_ratio = None, MIN_MATCH
+    for para in chapters:
+        matcher = difflib.SequenceMatcher(None, para.text, needle, autojunk=False)
+        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = (para, matcher.get_matching_blocks()[0].a), ratio
+    return (best[0].path, best[0].lines[best[1]]) if best else None
 
 
 def map_remarks(remarks: list[Remark], chapters: list[tuple[str, str]]) -> list[Remark]:
