@@ -92,9 +92,27 @@ def prepared(revision: Revision, out: Path, profile: str | None):
     bibliography and profile); the cache in `out`, nothing written into the project."""
     from .build import Options, Stopwatch, prepare, source_date_epoch
     reporter = Reporter(quiet=True)
-    ctx, doc = prepare(revision.root, Options(out=out, profile=profile), reporter, Stopwatch())
+    try:
+        ctx, doc = prepare(revision.root, Options(out=out, profile=profile), reporter, Stopwatch())
+    except UserError as exc:
+        raise _in_revision(exc, revision) from None
     ctx.epoch = source_date_epoch(revision.root)
     return ctx, doc
+
+
+def _in_revision(exc: UserError, revision: Revision) -> UserError:
+    """The errors of a version that would not build, their paths named by the revision
+    ("v1.0:content/01.md:12: …") instead of the temporary folder it was extracted to."""
+    import dataclasses
+    base = str(revision.root.resolve()) + os.sep
+    found = []
+    for diag in exc.diagnostics:
+        path = diag.path
+        if revision.name and path and str(Path(path).resolve()).startswith(base):
+            path = f"{revision.name}:{str(Path(path).resolve())[len(base):]}"
+        found.append(dataclasses.replace(diag, path=path))
+    error = UserError(found[0].message, code=found[0].code, diagnostics=found)
+    return error
 
 
 def diff(root: Path, old_spec: str, new_spec: str | None, out_dir: Path,
@@ -113,7 +131,7 @@ def diff(root: Path, old_spec: str, new_spec: str | None, out_dir: Path,
         new = checkout(root, new_spec, tmp / "new") if new_spec else None
         old_ctx, old_doc = prepared(old, tmp / "old-build", profile)
         if new is None:
-            new_ctx, new_doc = prepared(Revision(root, "", "", ""), tmp / "new-build", profile)
+            new_ctx, new_doc = prepared(Revision(root, "", "", ""), tmp / "new-build", profile)  # paths as they are
             new = working_tree(root, new_ctx.project.thesis.author)
         else:
             new_ctx, new_doc = prepared(new, tmp / "new-build", profile)
