@@ -13,7 +13,7 @@ from helpers import pdf_pages
 from review_project import CHAPTER, V2, git, make_repo
 from thesis.build import Options, build
 from thesis.diagnostics import Reporter
-from thesis.revisions import diff
+from thesis.compare import diff
 from thesis.tracked import W, accepted, rejected
 
 PARTS = ("word/document.xml", "word/footnotes.xml")

@@ -11,14 +11,13 @@ from helpers import pdf_pages
 from review_project import make_repo
 from thesis.build import Options, build
 from thesis.diagnostics import Reporter
-from thesis.revisions import describe, review
+from thesis.versions import describe
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = make_repo(tmp_path_factory.mktemp("review"))
-    build(root, Options(targets=("pdf",)), Reporter(quiet=True))
-    review(root, root / "build")
+    build(root, Options(targets=("pdf", "review")), Reporter(quiet=True))
     return root, pdf_pages(root / "build" / "thesis.pdf"), pdf_pages(root / "build" / "thesis-review.pdf")
 
 
@@ -54,10 +53,18 @@ def test_same_pages_same_text_and_numbered_lines(built):
 def test_long_thesis_breaks_pages_alike(tmp_path):
     from helpers import copy_project
     root = copy_project("long", tmp_path)
-    build(root, Options(targets=("pdf",)), Reporter(quiet=True))
-    review(root, root / "build")
+    build(root, Options(targets=("pdf", "review")), Reporter(quiet=True))
     plain, reviewed = pdf_pages(root / "build" / "thesis.pdf"), pdf_pages(root / "build" / "thesis-review.pdf")
     assert len(plain) == len(reviewed) > 10
     for index, (a, b) in enumerate(zip(plain, reviewed)):
         stamp = re.search(r"ЖОБА · uncommitted · \d{4}-\d{2}-\d{2}$", b).group(0)
         assert a in split_review_page(b, stamp), f"page {index + 1} differs"
+
+
+def test_review_is_a_target_of_the_command(tmp_path, capsys):
+    from helpers import copy_project
+    from thesis.cli import main
+    root = copy_project("minimal", tmp_path)
+    assert main(["review", "--project", str(root)]) == 0
+    assert "thesis-review.pdf" in capsys.readouterr().out
+    assert (root / "build" / "thesis-review.pdf").is_file() and not (root / "build" / "thesis.pdf").exists()

@@ -1,4 +1,5 @@
-"""The supervisor's commands: `thesis review`, `thesis diff OLD [NEW]`, `thesis comments FILE`.
+"""The supervisor's commands that are not one build's outputs: `thesis diff OLD [NEW]` and
+`thesis comments FILE` (`thesis review` is a target of the build: writers/review.py).
 
 Same conventions as the build (cli.py): one line per user error (exit 1), usage errors
 exit 2, a bug exits 3 (traceback with --debug), Ctrl-C/SIGTERM 128+N.
@@ -15,7 +16,7 @@ from pathlib import Path
 from .diagnostics import Reporter, UserError
 from .outputs import Interrupted
 
-COMMANDS = ("review", "diff", "comments")
+COMMANDS = ("diff", "comments")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,8 +28,6 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("review", parents=[common],
-                   help="build/thesis-review.pdf: line numbers per page and a draft stamp")
     d = sub.add_parser("diff", parents=[common],
                        help="build/thesis-diff.pdf and .docx: what changed between two versions")
     d.add_argument("old", help="git revision (tag, branch, commit) or folder of another copy")
@@ -40,12 +39,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], guard) -> int:
+    """Run a command; `guard(state)` is the build's interrupt handling (cli.interrupts_stop_the_build)."""
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet)
-    from .cli import interrupts_stop_the_build
     try:
-        with interrupts_stop_the_build({"written": False}):
+        with guard({"written": False}):
             return run(args)
     except UserError as exc:
         for diag in exc.diagnostics:
@@ -67,12 +66,8 @@ def main(argv: list[str]) -> int:
 def run(args) -> int:
     root = args.project
     out = args.out or root / "build"
-    if args.command == "review":
-        from .revisions import review
-        path = review(root, out, args.profile)
-        _say(args, f"built {path}")
-    elif args.command == "diff":
-        from .revisions import diff
+    if args.command == "diff":
+        from .compare import diff
         written, summary = diff(root, args.old, args.new, out, args.profile)
         for path in written:
             _say(args, f"built {path}")

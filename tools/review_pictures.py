@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from review_project import make_repo  # noqa: E402
-from thesis.revisions import diff, review  # noqa: E402
+from thesis.build import Options, build  # noqa: E402
+from thesis.compare import diff  # noqa: E402
+from thesis.diagnostics import Reporter  # noqa: E402
 
 OUT = REPO / "docs" / "review"
 
@@ -32,14 +34,14 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = make_repo(Path(tmp))
-        build = root / "build"
-        review(root, build)
-        diff(root, "v1", None, build)
-        page_png(build / "thesis-review.pdf", 3, "review", crop_mm=120)
-        page_png(build / "thesis-diff.pdf", 1, "diff-summary", crop_mm=150)
-        page_png(build / "thesis-diff.pdf", 4, "diff-pdf")
+        out = root / "build"
+        build(root, Options(targets=("review",)), Reporter(quiet=True))
+        diff(root, "v1", None, out)
+        page_png(out / "thesis-review.pdf", 3, "review", crop_mm=120)
+        page_png(out / "thesis-diff.pdf", 1, "diff-summary", crop_mm=150)
+        page_png(out / "thesis-diff.pdf", 4, "diff-pdf")
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
-                        str(build / "thesis-diff.docx")], check=True, capture_output=True, timeout=180)
+                        str(out / "thesis-diff.docx")], check=True, capture_output=True, timeout=180)
         page_png(Path(tmp) / "thesis-diff.pdf", 3, "diff-docx")
     print(f"pictures in {OUT.relative_to(REPO)}")
 

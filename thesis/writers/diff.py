@@ -7,13 +7,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from .. import ast
-from ..context import BuildContext
+from ..context import Thesis
+from ..diagnostics import Reporter
 from ..diff import DEL, INS, Summary
-from ..fonts import FontChoice
+from ..document import Document
 from ..templates import render
 from ..tracked import mark_paragraphs
+from .fonts import FontChoice, choose_font
 from .pdf import compile_pdf, typst_body, typst_source
+
+NAMES = ("thesis-diff.pdf", "thesis-diff.docx")
 
 LABELS = {
     "kk": {"title": "Нұсқалар арасындағы өзгерістер", "old": "Ескі нұсқа", "new": "Жаңа нұсқа",
@@ -84,19 +90,28 @@ def _mark(node: dict) -> str | None:
     return None
 
 
-def diff_pdf(merged: dict, summary: Summary, ctx: BuildContext, font: FontChoice,
+def write_diff(merged: Document, summary: Summary, thesis: Thesis, cache: Path,
+               old: Version, new: Version) -> dict[str, bytes]:
+    """The diff's files by name: the PDF and the DOCX."""
+    font = choose_font(thesis.profile, Reporter(quiet=True))
+    return {NAMES[0]: diff_pdf(merged.ast, summary, thesis, font, old, new),
+            NAMES[1]: diff_docx(merged, thesis, cache)}
+
+
+def diff_pdf(merged: dict, summary: Summary, thesis: Thesis, font: FontChoice,
              old: Version, new: Version) -> bytes:
     """The diff PDF: a summary page, then the thesis as NEW lays it out with OLD's deleted
     words struck through, new words underlined, a bar in the margin beside each change."""
-    profile = ctx.project.profile
+    profile = thesis.profile
     margins = profile.page.margins
-    body = typst_body({**merged, "blocks": typst_marks(merged["blocks"])}, ctx.project.root, None)
-    layer = render("typst", "diff-marks.typ.j2", bar_x=f"{margins.left} - 6mm", top_margin=margins.top)
-    first = render("typst", "diff-summary.typ.j2", page_size=profile.page.size, margins=margins,
-                   language=ctx.language)
-    source = first + "\n" + typst_source(ctx, layer + "\n" + body)
-    data = summary_data(summary, ctx.language, old, new, list(font.chain))
-    result = compile_pdf(ctx, source, font, inputs={"diff": json.dumps(data, ensure_ascii=False)})
+    body = typst_body({**merged, "blocks": typst_marks(merged["blocks"])}, thesis.root, None)
+    layer = render("typst", "diff-marks.typ.j2", thesis.root, bar_x=f"{margins.left} - 6mm",
+                   top_margin=margins.top)
+    first = render("typst", "diff-summary.typ.j2", thesis.root, page_size=profile.page.size, margins=margins,
+                   language=thesis.language)
+    source = first + "\n" + typst_source(thesis, layer + "\n" + body)
+    data = summary_data(summary, thesis.language, old, new, list(font.chain))
+    result = compile_pdf(thesis, source, font, inputs={"diff": json.dumps(data, ensure_ascii=False)})
     return result.pdf
 
 
@@ -148,8 +163,9 @@ def docx_marks(blocks: list) -> list:
     return convert(blocks)
 
 
-def diff_docx(merged: dict, ctx: BuildContext, cache) -> bytes:
+def diff_docx(merged: Document, thesis: Thesis, cache: Path) -> bytes:
     """The diff DOCX in the university format, every change a Word tracked change."""
+    import dataclasses
     from .docx import write_docx
-    data = write_docx({**merged, "blocks": docx_marks(merged["blocks"])}, ctx, cache)
-    return mark_paragraphs(data)
+    marked = dataclasses.replace(merged, ast={**merged.ast, "blocks": docx_marks(merged.blocks)})
+    return mark_paragraphs(write_docx(marked, thesis, cache))
