@@ -110,3 +110,15 @@ def test_strict_refusal_is_an_annotation_too(tmp_path, monkeypatch, capsys):
     assert err == ["::warning file=thesis.yaml,line=12::city is a placeholder: fill it in before submitting",
                    "::error::1 warning(s) and --strict: nothing written"]
     assert not (root / "build" / "thesis.docx").exists()
+
+
+def test_review_copy_every_build_and_a_diff_on_pull_requests():
+    build = workflow()["jobs"]["build"]
+    checkout = build["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0  # the base branch and tags are there
+    review = next(s for s in build["steps"] if s.get("id") == "review")
+    assert "python build.py review" in review["run"]
+    assert 'python build.py diff "origin/${{ github.base_ref }}"' in review["run"]
+    upload = [s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")][1]
+    assert upload["with"]["path"].split() == ["build/thesis-review.pdf", "build/thesis-diff.pdf",
+                                              "build/thesis-diff.docx"]

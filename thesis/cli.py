@@ -60,6 +60,9 @@ def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in COMMANDS:
         return command(argv[0], argv[1:])
+    if argv and argv[0] in ("diff", "comments"):  # the supervisor's kit: its own verbs
+        from .review_cli import main as review_main
+        return review_main(argv, interrupts_stop_the_build)
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet, format=args.format)
     targets = tuple(dict.fromkeys(args.targets)) or DEFAULT_TARGETS

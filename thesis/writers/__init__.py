@@ -45,6 +45,7 @@ class Writer:
 WRITERS = {w.name: w for w in (
     Writer("pdf", ".pdf", "the thesis PDF (Typst)"),
     Writer("docx", ".docx", "the thesis DOCX (Word)"),
+    Writer("review", ".review", "the supervisor's review PDF (line numbers, draft stamp)", default=False),
 )}
 DEFAULT_TARGETS = tuple(name for name, w in WRITERS.items() if w.default)
 PREVIEWED = "pdf"  # the output `thesis preview` shows in the browser

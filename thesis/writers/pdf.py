@@ -205,17 +205,19 @@ def typst_source(thesis: Thesis, body: str) -> str:
 
 
 def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fonts: bool = False,
-                session: dict | None = None) -> TypstResult:
+                session: dict | None = None, inputs: dict[str, str] | None = None) -> TypstResult:
     """The PDF compiled in-process (or, in a watch session, by its Typst worker process);
-    Typst's errors become a UserError."""
+    Typst's errors become a UserError. `inputs`: more JSON texts for `sys.inputs` (a diff's
+    summary, a review stamp)."""
     import typst
     data = json.dumps(template_data(thesis, list(font.chain)), ensure_ascii=False)
     root = thesis.root
     if session is not None and session.get("watch"):
-        return _compile_in_worker(session, thesis, source, data, ignore_system_fonts)
+        return _compile_in_worker(session, thesis, source, {"thesis": data, **(inputs or {})}, ignore_system_fonts)
     try:
         pdf, warnings = compiler(root, ignore_system_fonts).compile_with_warnings(
-            input=source.encode(), format="pdf", sys_inputs={"thesis": data}, timestamp=thesis.epoch)
+            input=source.encode(), format="pdf", sys_inputs={"thesis": data, **(inputs or {})},
+            timestamp=thesis.epoch)
     except typst.TypstError as exc:
         message = _first_line(exc).replace(f"{root}/", "")  # no absolute paths in CI logs
         raise UserError(f"typst: {message}", code="tool.typst") from None
@@ -223,12 +225,12 @@ def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fon
     return TypstResult(pdf, source, pages, [str(w) for w in warnings or []])
 
 
-def _compile_in_worker(session: dict, thesis: Thesis, source: str, data: str, ignore: bool) -> TypstResult:
+def _compile_in_worker(session: dict, thesis: Thesis, source: str, sys_inputs: dict, ignore: bool) -> TypstResult:
     from .typst_worker import TypstWorker
     worker = session.get("typst")
     if worker is None or (worker.root, worker.ignore) != (thesis.root, ignore):
         worker = session["typst"] = TypstWorker(thesis.root, ignore)
-    status, payload, warnings, _ = worker.compile(source.encode(), {"thesis": data}, thesis.epoch)
+    status, payload, warnings, _ = worker.compile(source.encode(), sys_inputs, thesis.epoch)
     if status != "ok":
         message = (payload.strip().splitlines() or ["typst failed"])[0].replace(f"{thesis.root}/", "")
         raise UserError(f"typst: {message}", code="tool.typst")
