@@ -33,7 +33,7 @@ def test_invalid_yaml_names_the_line(project, capsys):
 def test_unknown_profile(project, capsys):
     code, err = run(project, capsys, "--profile", "mit-phd")
     assert code == 1
-    assert err == ["error: unknown profile 'mit-phd' (known: gost-7.32, kz-diploma) [config.profile]"]
+    assert err == ["error: unknown profile 'mit-phd' (known: generic, gost-7.32, kz-diploma) [config.profile]"]
 
 
 def test_non_utf8_chapter_says_how_to_convert(project, capsys):
