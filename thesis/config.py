@@ -35,6 +35,10 @@ def _suppressible(codes: list[str]) -> str | None:
     return f"cannot be suppressed: {', '.join(kept)}" if kept else None
 
 
+def _citation_form(value: str) -> str | None:
+    return None if value in ("", "note", "numeric") else f"must be 'note' or 'numeric', not {value!r}"
+
+
 def _year(value: int) -> str | None:
     return None if 1900 <= value <= 2100 else f"{value} is not a plausible year"
 
@@ -75,6 +79,7 @@ class ThesisConfig:
     chapters: list[str] = option([], doc="Chapter files in order; empty: content/*.md by numeric prefix")
     bibliography: list[str] = option([], doc="BibTeX files")
     nocite: list[str] = option([], doc="Keys listed in the source list although never cited ('*' for all)")
+    citations: str = option("", doc="'note' or 'numeric': overrides the profile's citation form", check=_citation_form)
     suppress_warnings: list[str] = option([], doc="Warning codes not reported, e.g. bib.incomplete "
                                                   "(then --strict ignores them too)", check=_suppressible)
 
@@ -234,6 +239,9 @@ class Profile:
                                                 "(the project's own templates/ first, then the tool's)")
     citation_style: str = option("gost-r-7.0.5-note", doc="CSL style: a file in styles/ (the project's first, "
                                                           "then the tool's), '.csl' optional")
+    citations: Literal["note", "numeric"] = option(
+        "note", doc="Footnotes (GOST R 7.0.5 notes) or numeric references in the text, '[12, с. 45]', "
+                    "numbered in the source list's order (thesis.yaml's `citations` overrides)")
     raw_blocks: bool = option(False, doc="Allow raw Typst/OpenXML blocks in chapters")
 
 
@@ -320,6 +328,8 @@ def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> 
                         profile_path, code="config.invalid")
     for lang in missing:
         reporter.warn(f"profile has no labels for {lang!r}", profile_path, code="config.labels")
+    if thesis.citations:
+        prof.citations = thesis.citations
     for key in thesis.placeholders():
         reporter.warn(f"{key} is a placeholder: fill it in before submitting", thesis_path,
                       lines.get(tuple(key.split("."))), code="thesis.placeholder")

@@ -8,6 +8,7 @@ run's citations show were missed run right after. No pandoc run happens after th
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter
 from .document import Document
+from .files import write_atomic
 from .load import citation_style
 
 
@@ -24,6 +26,8 @@ def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
     items = ([bibliography.csl_items(thesis.bibliography, list(thesis.bibliography_files), thesis.root, cache)]
              if thesis.bibliography_files else [])
     csl = citation_style(thesis.project)
+    if thesis.profile.citations == "numeric":
+        csl = numeric_style(csl, cache)
 
     def run(language: str) -> dict:
         quiet = language != thesis.language  # the main run reports; the others repeat it
@@ -38,6 +42,34 @@ def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
         missed = sorted(languages_needed(thesis, doc) - set(runs) - {thesis.language})
         runs.update(zip(missed, pool.map(run, missed)))
     return Document(doc, citeproc_runs=runs, index=ast.index(doc["blocks"]))
+
+
+# GOST R 7.0.5-2008 references in the text: "[12, с. 45]", "[3; 7]", numbered as the list is.
+NUMERIC_CITATION = """<citation xmlns="http://purl.org/net/xbiblio/csl" collapse="citation-number">
+  <sort><key variable="citation-number"/></sort>
+  <layout prefix="[" suffix="]" delimiter="; ">
+    <group delimiter=", "><text variable="citation-number"/><text macro="locator" text-case="lowercase"/></group>
+  </layout>
+</citation>"""
+
+
+def numeric_style(note_style: Path, cache: Path) -> Path:
+    """The note style with numeric in-text citations in place of its notes: the same source
+    descriptions (its bibliography), the citation-number of each source in citation order."""
+    from lxml import etree
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    raw = note_style.read_bytes()
+    target = cache / f"numeric-{hashlib.sha256(raw + NUMERIC_CITATION.encode()).hexdigest()[:16]}.csl"
+    if not target.is_file():
+        root = etree.fromstring(raw)
+        root.set("class", "in-text")
+        old = root.find(f"{ns}citation")
+        old.getparent().replace(old, etree.fromstring(NUMERIC_CITATION))
+        sort = root.find(f"{ns}bibliography/{ns}sort")
+        if sort is not None:  # numbers follow the order of first citation
+            sort.getparent().remove(sort)
+        write_atomic(target, etree.tostring(root, xml_declaration=True, encoding="utf-8"), durable=False)
+    return target
 
 
 def languages_needed(thesis: Thesis, doc: dict | None = None) -> set[str]:
