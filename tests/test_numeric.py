@@ -22,7 +22,7 @@ def numeric(tmp_path_factory):
     (root / "content" / "90-sources.md").unlink()
     (root / "thesis.yaml").write_text((root / "thesis.yaml").read_text(encoding="utf-8")
                                       .replace("language: kk", "language: ru")
-                                      + "citations: numeric\nprofile: gost-7.32\n", encoding="utf-8")
+                                      + "citations: numeric\n", encoding="utf-8")
     result = build(root, Options(), Reporter(quiet=True))
     return (" ".join(pdf_pages(result.outputs["pdf"])), docx_texts(result.outputs["docx"], "word/document.xml"),
             docx_texts(result.outputs["docx"], "word/footnotes.xml", "footnote"))

@@ -330,6 +330,8 @@ def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> 
         reporter.warn(f"profile has no labels for {lang!r}", profile_path, code="config.labels")
     if thesis.citations:
         prof.citations = thesis.citations
+    if prof.citations == "numeric":  # a reference's number is its place in one citation-ordered list
+        prof.source_list.order = "citation"
     for key in thesis.placeholders():
         reporter.warn(f"{key} is a placeholder: fill it in before submitting", thesis_path,
                       lines.get(tuple(key.split("."))), code="thesis.placeholder")
