@@ -94,3 +94,11 @@ def test_reference_without_a_bibliography(transformed):
     document = transformed("# Тарау {#sec:a}\n\n: Деректер {#tbl:a}\n\n| a |\n|---|\n| 1 |\n\nҚараңыз: @tbl:a, @sec:a.\n")
     assert "Қараңыз: кесте\u00a01, 1." in ast.stringify(document.blocks)
     assert [(n.kind, n.ident, n.number) for n in document.numbered] == [("table", "tbl:a", "1")]
+
+
+def test_latex_ref_and_eqref_print_the_same_numbers(transformed):
+    """`\\ref`/`\\eqref` (read from raw LaTeX by transforms/raw.py) resolve like `[-@eq:x]`/`@eq:x`."""
+    from thesis import ast
+    document = transformed("# Тарау\n\n\\begin{equation}\na = b\n\\label{eq:a}\n\\end{equation}\n\n"
+                           "$$ c $$ {#eq:b}\n\nСм. \\eqref{eq:a}, \\ref{eq:a} және @eq:b.\n")
+    assert "См. (1), 1 және (2)." in ast.stringify(document.blocks)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from .. import ast
 from ..context import Thesis
-from ..crossref import equation_label, is_display_math, is_reference, kind_of, normal_key, references
+from ..crossref import (equation_label, is_display_math, is_label, is_reference, kind_of, normal_key,
+                        references)
 from ..document import (EQUATION, FIGURE_PREFIX, NUMBER, WHERE, Document, Numbered, heading_attr,
                         set_attrs)
 
@@ -155,10 +156,14 @@ def resolve_references(document: Document, thesis: Thesis) -> None:
     numbers.update({n.ident: (n.kind, n.number) for n in document.numbered if n.ident})
 
     def resolve(node: dict) -> dict | None:
-        if not is_reference(node):
+        if is_reference(node):
+            items = references(node)
+        elif node["t"] == "Cite" and all(is_label(c["citationId"]) for c in node["c"][0]):
+            # \ref{fig:x} / \eqref{eq:x} read from raw LaTeX by transforms/raw.py
+            items = [(c["citationId"], c["citationMode"]["t"]) for c in node["c"][0]]
+        else:
             return None
-        text = reference_text(references(node), numbers, thesis)
-        return {"t": "Span", "c": [["", [], []], ast.inlines(text)]}
+        return {"t": "Span", "c": [["", [], []], ast.inlines(reference_text(items, numbers, thesis))]}
     document.ast["blocks"] = ast.rewrite(document.blocks, resolve)
 
 
