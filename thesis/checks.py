@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import ast, bibliography, lint
+from . import ast, bibliography, crossref, lint
 from .bibliography import Bibliography
 from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
@@ -133,7 +133,8 @@ def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[
     places: dict[str, list] = {}
     for node in document.index.get("Cite", []):
         for citation in node["c"][0]:
-            places.setdefault(citation["citationId"], [])
+            if not crossref.is_label(citation["citationId"]):  # @fig:x… are the crossref check's
+                places.setdefault(citation["citationId"], [])
     for key, where in places.items():
         pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
         where.append(thesis.locate(pattern) or (None, None))
@@ -158,6 +159,7 @@ CHECKS = [
     raw_markup,        # raw Typst/OpenXML only where the profile allows it
     images,            # images inside the project, existing, not remote
     citations,         # every key defined; unused and incomplete entries warned
+    crossref.check,    # every @fig:/@tbl:/@eq:/@sec: reference names a label defined once
 ]
 
 

@@ -177,6 +177,10 @@ class Labels:
     table_continued: str = option(doc="Heading of a continued table")
     list_of_figures: str = option("List of Figures", doc="Title of the list of figures (\\listoffigures)")
     list_of_tables: str = option("List of Tables", doc="Title of the list of tables (\\listoftables)")
+    figure_ref: str = option("", doc="A reference to a figure, '{n}' its number: 'рис. {n}' (empty: the caption word)")
+    table_ref: str = option("", doc="A reference to a table: 'табл. {n}' (empty: the caption word)")
+    equation_ref: str = option("({n})", doc="A reference to a formula: '({n})'")
+    section_ref: str = option("{n}", doc="A reference to a chapter or section: '{n}', 'раздел {n}'")
     groups: dict[str, str] = option(doc="Source list group headings by group id")
     aliases: dict[str, list[str]] = option({}, doc="Other headings recognised as a structural element")
     title_page: dict[str, str] = option({}, doc="Fixed words of the title page")
@@ -219,6 +223,14 @@ class Captions:
 
 
 @dataclass(kw_only=True)
+class Equations:
+    numbering: Literal["captions", "continuous", "chapter"] = option(
+        "captions", doc="Formula numbers (1), (2)… or (1.1), (1.2)…; 'captions': as captions.numbering says")
+    numbered: Literal["all", "labelled"] = option(
+        "all", doc="Which display formulas get a number: all (GOST 7.32 6.8.3) or those with an {#eq:…} label")
+
+
+@dataclass(kw_only=True)
 class Profile:
     """A university format, as data (`profiles/<name>.yaml`)."""
 
@@ -235,6 +247,7 @@ class Profile:
     contents: Contents = option(doc="Table of contents")
     source_list: SourceList = option(doc="The source list")
     captions: Captions = option(doc="Figure and table captions")
+    equations: Equations = option(doc="Display formulas", default_factory=Equations)
     title_page: str = option("kz-diploma", doc="Title page template: templates/{typst,docx}/title-<name>.* "
                                                 "(the project's own templates/ first, then the tool's)")
     citation_style: str = option("gost-r-7.0.5-note", doc="CSL style: a file in styles/ (the project's first, "

@@ -8,6 +8,10 @@ Ground layer: imports nothing of the project but `ast`. The transforms write the
   STRUCTURAL element such as introduction or references).
 - A level-1 heading carries `figure-prefix`: what its figures and tables are numbered with
   ("1" for chapter 1, "А" for appendix А, "" when unnumbered).
+- A numbered Figure or Table carries `number` ("3", "1.2", "А.1"): the writers print it as
+  is. A display formula is a Span of class `equation` around its Math (id: its `eq:` label,
+  `number` when numbered), alone in its Para; text that follows a formula ("где …") is a Div
+  of class `where`, printed from the left edge without indent (GOST 2.105).
 - Source-list group headings have the class `source-group`; citations rendered as text are
   Spans with the class `citation`.
 """
@@ -33,6 +37,9 @@ SOURCE_LIST = "refs"             # id of the Div holding the source list
 PAGE_BREAK = "page-break"        # class of an empty Div: the next block starts a page
 LIST_OF = "list-of"              # class of an empty Div standing for a generated list (attribute
                                  # `list`: figures or tables)
+NUMBER = "number"                # Figure/Table/equation attribute: its number as printed
+EQUATION = "equation"            # class of the Span holding a display formula
+WHERE = "where"                  # class of the Div holding the text right after a formula
 
 
 @dataclass
@@ -80,6 +87,17 @@ class Document:
 def heading_attr(block: Node, name: str, default: "str | None" = "") -> "str | None":
     """An attribute the transforms wrote on a Header (or a Div standing for one)."""
     return dict(attr(block)[2]).get(name, default)
+
+
+def number_of(node: Node) -> str:
+    """The number the numbering transform gave a Figure, Table or equation Span ('' if none)."""
+    return dict(attr(node)[2]).get(NUMBER, "")
+
+
+def split_number(number: str) -> tuple[str, int]:
+    """'2.3' → ('2', 3); '3' → ('', 3); 'А.1' → ('А', 1): the prefix and the running number."""
+    prefix, _, last = number.rpartition(".")
+    return prefix, int(last)
 
 
 def heading_rule(block: Node) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..context import Thesis
 from ..document import Document
-from . import citations, content, lists, raw, references, sourcelist, structure
+from . import citations, content, lists, numbering, raw, references, sourcelist, structure
 
 TRANSFORMS = [
     raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
@@ -14,6 +14,9 @@ TRANSFORMS = [
     content.image_paths,     # images as project-relative paths, decoded as the writers decode them
     lists.letter_lists,      # "а) … б) …" enumerations as paragraphs, not bullets
     structure.number_headings,  # structural headings, numbering, letter case, the outline
+    numbering.mark_equations,   # each display formula its own paragraph; "где" lines marked
+    numbering.number_elements,  # figure, table and formula numbers, once for both outputs
+    numbering.resolve_references,  # @fig:x, [-@eq:x], @sec:x as "рис. 1.2", "2.3", "2.1"
     references.place_source_list,  # the source list under its heading
     sourcelist.group_source_list,  # grouped, sorted and numbered the university's way
     content.keep_language_only,  # no metadata but the language reaches the writers

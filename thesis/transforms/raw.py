@@ -51,7 +51,7 @@ def _inline(node: dict) -> list[dict]:
         elif meaning.kind == "linebreak":
             out.append({"t": "LineBreak"})
         elif meaning.kind == "ref":
-            out.append(_reference(meaning.value, node["c"][1]))
+            out.append(_reference(meaning.value, node["c"][1], number_only=meaning.numbered))
     return out
 
 
@@ -64,8 +64,10 @@ def _equation(meaning) -> list[dict]:
     return [math, ast.Space(), ast.Str("{#" + label + "}")]
 
 
-def _reference(label: str, text: str) -> dict:
-    """`\\ref{x}` as the citation pandoc-crossref's `@x` reads as."""
+def _reference(label: str, text: str, number_only: bool = True) -> dict:
+    """`\\ref{x}` as the citation pandoc-crossref's `[-@x]` reads as (the number alone, as
+    LaTeX prints it); `\\eqref{x}` as `@x` ("(2.3)"). numbering.resolve_references prints them."""
+    mode = "SuppressAuthor" if number_only else "NormalCitation"
     citation = {"citationId": label, "citationPrefix": [], "citationSuffix": [],
-                "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
+                "citationMode": {"t": mode}, "citationNoteNum": 0, "citationHash": 0}
     return {"t": "Cite", "c": [[citation], [ast.Str(text)]]}

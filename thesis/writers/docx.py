@@ -14,15 +14,15 @@ from pathlib import Path
 
 from .. import ast, pandoc
 from ..context import Run, Thesis
-from ..document import (FIGURE_PREFIX, PAGE_BREAK, SOURCE_GROUP, Document, Heading, heading_attr, heading_rule,
-                        map_blocks)
+from ..document import (EQUATION, FIGURE_PREFIX, PAGE_BREAK, SOURCE_GROUP, WHERE, Document, Heading,
+                        heading_rule, map_blocks, number_of, split_number)
 from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
 from ..units import PAPER_MM, TWIPS_PER_MM
 from .docx_reference import reference_docx
 from .svg_fallback import add_fallbacks
-from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
+from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
 
 NAME = "thesis.docx"
 
@@ -69,7 +69,8 @@ def docx_ast(document: Document, thesis: Thesis, pages: dict[str, int] | None = 
 
 def _docx_block(block: dict) -> dict | None:
     """Headings styled at any depth (the source list's group headings sit in a Div);
-    captioned blocks copied (their captions get numbered in place); the rest shared."""
+    captioned blocks copied (their captions get numbered in place); formulas and the
+    "где" lines after them in their paragraph styles; the rest shared."""
     kind = block["t"]
     if kind == "Header":
         return _styled_heading(block)
@@ -79,50 +80,47 @@ def _docx_block(block: dict) -> dict | None:
             kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList")
             and any(node["t"] in ("Table", "Figure") for node in ast.walk(block))):
         return json.loads(json.dumps(block))
+    if kind == "Para" and len(block["c"]) == 1 and block["c"][0]["t"] == "Span" and EQUATION in block["c"][0]["c"][0][1]:
+        return _equation(block["c"][0])
+    if kind == "Div" and WHERE in block["c"][0][1]:
+        return ast.Div(block["c"][1], "", [], [["custom-style", WHERE_STYLE]])
     return None
+
+
+def _equation(span: dict) -> dict:
+    """A numbered formula: OMML centred on a tab stop, "(2.1)" on the right-margin tab stop,
+    the number a SEQ field (as the captions: Word's own numbering agrees with the build's).
+    Unnumbered: pandoc's own display formula (an OMML paragraph, centred)."""
+    math = span["c"][1][0]
+    number = number_of(span)
+    if not number:
+        return ast.Para([math])
+    prefix, index = split_number(number)
+    field = render("docx", "seq-field.xml.j2", identifier="Formula", number=index,
+                   restart=bool(prefix) and index == 1)
+    lead = f"<w:r><w:t>{prefix}.</w:t></w:r>" if prefix else ""
+    inline = {"t": "Math", "c": [{"t": "InlineMath"}, math["c"][1]]}  # in one paragraph with the number
+    para = ast.Para([ast.RawInline("openxml", "<w:r><w:tab/></w:r>"), inline,
+                     ast.RawInline("openxml", f"<w:r><w:tab/><w:t>(</w:t></w:r>{lead}{field}<w:r><w:t>)</w:t></w:r>")])
+    return ast.Div([para], "", [], [["custom-style", EQUATION_STYLE]])
 
 
 def _caption_fields(doc: dict, thesis: Thesis) -> None:
-    """'Сурет 1 — …' / 'Кесте 1 — …' with Word SEQ fields, so Word's lists and references work.
-
-    Numbered as the PDF numbers them: through the thesis, or (captions.numbering: chapter)
-    within each level-1 heading, "2.1" with the heading's figure prefix before the field
-    and the sequence restarted (`\\r 1`) at the chapter's first caption; appendices always
-    within ("А.1")."""
+    """'Сурет 1 — …' / 'Кесте 1 — …' with the number the build gave (numbering transform),
+    its running part a Word SEQ field, so Word's lists and references work: "2.1" is the
+    chapter's figure prefix before the field, restarted (`\\r 1`) at the chapter's first."""
     words = thesis.labels
-    by_chapter = thesis.profile.captions.numbering == "chapter"
-    counters = {"Figure": 0, "Table": 0}
-    prefix, within = "", False
     for node in ast.walk(doc["blocks"]):
-        found = _figure_prefix(node)
-        if found is not None:
-            prefix = found
-            # appendices (a letter prefix) always number within: "А.1" (GOST 7.32)
-            within = bool(prefix) and (by_chapter or not prefix.isdigit())
-            if within:
-                counters = {"Figure": 0, "Table": 0}
-        if node["t"] not in counters:
+        if node["t"] not in ("Figure", "Table") or not number_of(node):
             continue
         caption_blocks = node["c"][1][1]
-        if not caption_blocks or caption_blocks[0]["t"] not in ("Plain", "Para"):
-            continue
-        counters[node["t"]] += 1
-        number = counters[node["t"]]
+        prefix, index = split_number(number_of(node))
         word = words.figure if node["t"] == "Figure" else words.table
-        field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()), number=number,
-                       restart=within and number == 1)
-        lead = [ast.Str(f"{prefix}.")] if within else []
+        field = render("docx", "seq-field.xml.j2", identifier="".join(word.split()), number=index,
+                       restart=bool(prefix) and index == 1)
+        lead = [ast.Str(f"{prefix}.")] if prefix else []
         caption_blocks[0]["c"][:0] = (ast.inlines(word) + [ast.Space(), *lead, ast.RawInline("openxml", field),
                                                            ast.Space(), ast.Str("—"), ast.Space()])
-
-
-def _figure_prefix(node: dict) -> str | None:
-    """The figure prefix a level-1 heading (or its styled Div) carries, if it is one."""
-    if node["t"] == "Header" and node["c"][0] == 1:
-        return heading_attr(node, FIGURE_PREFIX)
-    if node["t"] == "Div":
-        return dict(node["c"][0][2]).get(FIGURE_PREFIX)
-    return None
 
 
 def _styled_heading(block: dict) -> dict:

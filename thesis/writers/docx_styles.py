@@ -23,7 +23,7 @@ from .. import pandoc
 from ..config import Profile
 from ..pandoc import LANG_TAGS
 from ..units import PAPER_MM
-from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
+from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
 
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "indent": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -47,6 +47,7 @@ def build_reference(profile: Profile, language: str) -> bytes:
     _footnote_styles(document, profile)
     _caption_styles(document, profile)
     _toc_styles(document, profile)
+    _equation_styles(document, profile)
     _table_style(document)
     _settings(document, profile, language)
     out = io.BytesIO()
@@ -301,6 +302,25 @@ def _toc_styles(document, profile: Profile) -> None:
         fmt.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         style.font.size = Pt(profile.sizes.body.pt)
         style.font.bold = False
+
+
+def _equation_styles(document, profile: Profile) -> None:
+    """A numbered formula's paragraph: the formula on a centre tab stop, its number on a
+    right tab stop at the margin (GOST 7.32 6.8); the "где" lines after it from the left edge."""
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    equation = document.styles.add_style(EQUATION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    equation.base_style = document.styles["Normal"]
+    fmt = equation.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt.first_line_indent = fmt.left_indent = fmt.right_indent = Mm(0)
+    fmt.space_before = fmt.space_after = Pt(profile.text.paragraph_spacing.pt)
+    _line_spacing(fmt, profile.text.line_spacing)
+    fmt.tab_stops.add_tab_stop(text_width // 2, WD_TAB_ALIGNMENT.CENTER)
+    fmt.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    where = document.styles.add_style(WHERE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    where.base_style = document.styles["Body Text"]
+    where.paragraph_format.first_line_indent = Mm(0)
 
 
 def _table_style(document) -> None:

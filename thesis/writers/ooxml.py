@@ -6,3 +6,5 @@ builder (`docx_styles`, which imports python-docx) need not import each other.
 
 STRUCTURAL_STYLE = "Structural Heading"  # introduction, conclusion…: centred, own page, in the contents
 GROUP_STYLE = "Source Group Heading"     # a source-list group: not in the contents
+EQUATION_STYLE = "Equation"              # a numbered formula: centre tab, number at the right margin
+WHERE_STYLE = "Equation Text"            # "где …" after a formula: from the left edge (GOST 2.105)

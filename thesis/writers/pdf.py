@@ -19,8 +19,8 @@ from .. import ast, pandoc
 from ..config import Profile
 from ..context import Options, Run, Thesis
 from ..diagnostics import UserError
-from ..document import (CITATION, FIGURE_PREFIX, HEADING_RULES, LIST_OF, PAGE_BREAK, Document, heading_attr,
-                        heading_rule, map_blocks)
+from ..document import (CITATION, EQUATION, HEADING_RULES, LIST_OF, PAGE_BREAK, WHERE, Document, heading_attr,
+                        heading_rule, map_blocks, number_of)
 from ..escape import TypstSource, typst_string
 from ..files import write_atomic
 from ..pandoc import LANG_TAGS
@@ -88,33 +88,45 @@ def _rendered_citation(node: dict) -> dict | None:
 
 def body_ast(doc: dict) -> dict:
     """The AST for the Typst writer: citations as rendered text, each heading wrapped in
-    its profile rule's show scope."""
+    its profile rule's show scope, numbered figures, tables and formulas in a scope that
+    prints the number the build gave them."""
     out = copy.copy(doc)
     out["blocks"] = map_blocks(ast.rewrite(doc["blocks"], _rendered_citation), _typst_block)
     return out
 
 
+def _scoped(opening: str, blocks: list[dict]) -> list[dict]:
+    """`blocks` inside `#[opening …]`: a set or show rule for them alone."""
+    return [ast.RawBlock("typst", f"#[{opening}"), *blocks, ast.RawBlock("typst", "]\n")]
+
+
 def _typst_block(block: dict) -> list[dict] | None:
-    """Headings in their rule's scope; page breaks and generated lists as skeleton calls."""
-    if block["t"] == "Header":
-        return _wrap_heading(block)
-    if block["t"] == "Div" and PAGE_BREAK in ast.attr(block)[1]:
+    """Headings at any depth (the source list's group headings sit in a Div) in their rule's
+    scope; page breaks and generated lists as skeleton calls; numbers as the numbering
+    transform computed them (Typst's counters never decide)."""
+    kind = block["t"]
+    if kind == "Header":
+        return _scoped(f"#show heading: heading-{heading_rule(block)}", [block])
+    if kind == "Div" and PAGE_BREAK in ast.attr(block)[1]:
         return [ast.RawBlock("typst", "#pagebreak(weak: true)")]
-    if block["t"] == "Div" and LIST_OF in ast.attr(block)[1]:
-        kind = {"figures": "image", "tables": "table"}[heading_attr(block, "list")]
-        return [ast.RawBlock("typst", f'#list-of("{kind}")')]
+    if kind == "Div" and LIST_OF in ast.attr(block)[1]:
+        figure_kind = {"figures": "image", "tables": "table"}[heading_attr(block, "list")]
+        return [ast.RawBlock("typst", f'#list-of("{figure_kind}")')]
+    if kind in ("Figure", "Table") and number_of(block):
+        return _scoped(f"#set figure(numbering: (..n) => {typst_string(number_of(block))})", [block])
+    if kind == "Para" and len(block["c"]) == 1 and EQUATION in _classes(block["c"][0]):
+        span = block["c"][0]
+        para = ast.Para(span["c"][1])  # the Math alone: the Span's id would become a Typst label
+        if not number_of(span):
+            return [para]
+        return _scoped(f"#set math.equation(numbering: (..n) => {typst_string('(' + number_of(span) + ')')})", [para])
+    if kind == "Div" and WHERE in block["c"][0][1]:  # "где …" after a formula: from the left edge
+        return _scoped("#set par(first-line-indent: (amount: 0pt, all: true))", block["c"][1])
     return None
 
 
-def _wrap_heading(block: dict) -> list[dict] | None:
-    if block["t"] != "Header":
-        return None
-    out = []
-    prefix = heading_attr(block, FIGURE_PREFIX, None)
-    if prefix is not None:  # figures and tables below are numbered "1.1" or "А.1"
-        out.append(ast.RawBlock("typst", f"#start-figure-numbering({typst_string(prefix)})"))
-    return out + [ast.RawBlock("typst", f"#[#show heading: heading-{heading_rule(block)}"), block,
-                  ast.RawBlock("typst", "]\n")]
+def _classes(node: dict) -> list[str]:
+    return node["c"][0][1] if node["t"] in ("Span", "Div") else []
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
@@ -189,7 +201,6 @@ def template_context(thesis: Thesis, body: str) -> dict:
         "footnote_rule": profile.footnotes.rule_length,
         "footnote_leading": leading(profile.footnotes.line_spacing),
         "contents_depth": profile.contents.depth,
-        "figures_by_chapter": profile.captions.numbering == "chapter",
         "contents_indent": profile.text.first_line_indent,
         "contents_title_gap": profile.headings.structural.space_after,
     }

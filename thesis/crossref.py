@@ -1,0 +1,110 @@
+"""pandoc-crossref labels and references, as the parse leaves them (shared by the check and
+the transforms).
+
+Labels: `![Caption](f.png){#fig:x}` (a Figure's id), `: Caption {#tbl:x}` (a Table's id),
+`# Heading {#sec:x}` (a Header's id) and `$$ … $$ {#eq:x}` (pandoc reads the `{#eq:x}` as
+text after the math: a Str right after a display Math). References `@fig:x`, `[@fig:x;
+@tbl:y]`, `[-@eq:x]`, `@sec:x` are Cites to pandoc; the parse's Lua filter
+(filters/crossref.lua, run before citeproc) turns those into Spans of class `xref` with the
+keys and citation modes as attributes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import ast
+from .ast import Node
+
+PREFIXES = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section"}
+XREF = "xref"  # class of the Span the parse's filter makes of a reference
+
+_EQ_LABEL = re.compile(r"^\{#(eq:[^\s{}]+)\}$")
+
+
+def is_label(key: str) -> bool:
+    """A reference key (fig:, tbl:, eq:, sec:; any case of the prefix), not a citation key."""
+    prefix, colon, _ = key.partition(":")
+    return bool(colon) and prefix.lower() in PREFIXES
+
+
+def kind_of(key: str) -> str:
+    """'figure', 'table', 'equation' or 'section' for a reference key."""
+    return PREFIXES[key.partition(":")[0].lower()]
+
+
+def normal_key(key: str) -> str:
+    """The label a key refers to: `@Fig:x` (capitalised at a sentence start) is `fig:x`."""
+    prefix, _, rest = key.partition(":")
+    return f"{prefix.lower()}:{rest}"
+
+
+def equation_label(inlines: list[Node], i: int) -> tuple[str, int] | None:
+    """The `{#eq:x}` label after the display Math at `inlines[i]` and the index after it."""
+    j = i + 1
+    while j < len(inlines) and inlines[j]["t"] in ("Space", "SoftBreak"):
+        j += 1
+    if j < len(inlines) and inlines[j]["t"] == "Str":
+        match = _EQ_LABEL.match(inlines[j]["c"])
+        if match:
+            return match.group(1), j + 1
+    return None
+
+
+def is_display_math(node: Node) -> bool:
+    return node["t"] == "Math" and node["c"][0]["t"] == "DisplayMath"
+
+
+def labels(blocks: list[Node]) -> list[tuple[str, str]]:
+    """Every (label, kind) the author defined, in document order (repeats kept)."""
+    found = []
+    for node in ast.walk(blocks):
+        t = node["t"]
+        if t in ("Figure", "Table", "Header"):
+            ident = ast.attr(node)[0]
+            if is_label(ident):
+                found.append((ident, kind_of(ident)))
+        elif t in ("Para", "Plain"):
+            inlines = node["c"]
+            for i, inline in enumerate(inlines):
+                if is_display_math(inline) and (label := equation_label(inlines, i)):
+                    found.append((label[0], "equation"))
+    return found
+
+
+def references(node: Node) -> list[tuple[str, str]]:
+    """The (key, citation mode) pairs of an `xref` Span."""
+    kv = dict(node["c"][0][2])
+    keys = kv.get("keys", "").split(";")
+    modes = kv.get("modes", "").split(";")
+    return [(key, modes[i] if i < len(modes) else "NormalCitation") for i, key in enumerate(keys) if key]
+
+
+def is_reference(node: Node) -> bool:
+    return node["t"] == "Span" and XREF in node["c"][0][1] and any(k == "keys" for k, _ in node["c"][0][2])
+
+
+def _place(thesis, key: str) -> tuple:
+    pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
+    return thesis.locate(pattern) or (None, None)
+
+
+def check(document, thesis) -> list:
+    """Every reference names a label, and a label is defined once."""
+    from .diagnostics import Diagnostic
+    found = []
+    defined: dict[str, str] = {}
+    for label, _ in labels(document.blocks):
+        if label in defined:
+            path, line = thesis.locate("{#" + label + "}") or (None, None)
+            found.append(Diagnostic("error", f"label {label!r} is defined twice", path, line, "xref.duplicate"))
+        defined[label] = label
+    for node in document.index.get("Span", []):
+        if not is_reference(node):
+            continue
+        for key, _ in references(node):
+            if normal_key(key) not in defined:
+                path, line = _place(thesis, key)
+                found.append(Diagnostic("error", f"reference to an undefined label {key!r} (define it with "
+                                        f"{{#{normal_key(key)}}})", path, line, "xref.undefined"))
+    return found
