@@ -77,8 +77,14 @@ def _fields(cls, values: dict, indent: str = ""):
             yield from _fields(nested, values[f.name], indent + "  ")
         else:
             # JSON is YAML: every string quoted and escaped, lists in flow style.
-            yield {"key": f.name, "value": json.dumps(values[f.name], ensure_ascii=False),
-                   "doc": doc, "indent": indent}
+            value = values[f.name] if f.name in values else _default(f)  # a new option: its default
+            yield {"key": f.name, "value": json.dumps(value, ensure_ascii=False), "doc": doc, "indent": indent}
+
+
+def _default(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else ""
 
 
 def _dataclass_of(tp) -> type | None:
