@@ -130,7 +130,11 @@ def _classes(node: dict) -> list[str]:
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "6"  # bump when body_ast changes what it hands to pandoc
+CACHE_VERSION = "7"  # bump when body_ast changes what it hands to pandoc (the module's own
+# code is part of the key too, so an edit of this file never meets a stale section)
+
+
+_MODULE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
@@ -151,7 +155,7 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
     not converted again. Missing sections go through one pandoc run, split at markers.
     """
     chunks = chapter_chunks(doc["blocks"])
-    salt = json.dumps([pandoc.version(), CACHE_VERSION, doc["meta"]])
+    salt = json.dumps([pandoc.version(), CACHE_VERSION, _MODULE_HASH, doc["meta"]])
     keys = [hashlib.sha256((salt + json.dumps(c)).encode()).hexdigest()[:24] for c in chunks]
     texts = {k: (cache / f"{k}.typ").read_text(encoding="utf-8") for k in keys
              if cache is not None and (cache / f"{k}.typ").is_file()}
