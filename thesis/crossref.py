@@ -94,6 +94,10 @@ def check(document, thesis) -> list:
     from .diagnostics import Diagnostic
     found = []
     defined: dict[str, str] = {}
+    if not any(is_reference(node) for node in document.index.get("Span", [])) and not any(
+            is_label(ast.attr(node)[0]) for kind in ("Figure", "Table", "Header") for node in document.index.get(kind, [])) \
+            and not any(is_display_math(node) for node in document.index.get("Math", [])):
+        return []  # no references and no labels (the usual thesis): one look at the index, no walk
     for label, _ in labels(document.blocks):
         if label in defined:
             path, line = thesis.locate("{#" + label + "}") or (None, None)

@@ -152,6 +152,9 @@ def _numbered_kind(node: dict, every_formula: bool) -> str | None:
 
 def resolve_references(document: Document, thesis: Thesis) -> None:
     """Each `@fig:x` reference as the text a reader sees: "рис. 1.2", "(2.3)", "2.1"."""
+    raw = document.index.get("RawInline", [])
+    if not any(is_reference(span) for span in document.index.get("Span", [])) and not raw:
+        return  # nothing to resolve (the index is the parsed AST's: \ref comes from raw LaTeX)
     numbers = {h.ident: ("section", h.number or h.text) for h in document.outline if h.ident}
     numbers.update({n.ident: (n.kind, n.number) for n in document.numbered if n.ident})
 

@@ -12,6 +12,8 @@ from ..rawmarkup import meanings
 
 def raw_markup(document: Document, thesis: Thesis) -> None:
     """Every raw TeX/HTML block and inline replaced (or left out)."""
+    if not (document.index.get("RawBlock") or document.index.get("RawInline")):
+        return  # the usual case: one look at the parse's index instead of two walks
     document.ast["blocks"] = map_blocks(document.blocks, _block)
     for node in ast.walk(document.blocks):
         content = node.get("c")
