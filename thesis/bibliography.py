@@ -157,6 +157,8 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
     for entry in bib.entries.values():  # after all files: a `crossref` parent may come later
         findings.extend(_check_entry(entry, source_list.groups if source_list is not None else None,
                                      bib.entries))
+    order = {display_path(path): i for i, path in enumerate(paths)}
+    findings.sort(key=lambda d: order.get(d.path, len(order)))  # file by file, as written
     for diag in findings:
         if diag.level != "error":
             reporter.emit(diag)
