@@ -108,7 +108,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path) -> P
     return target
 
 
-CSL_ITEMS_VERSION = "4"  # bump when mend_csl_item changes
+CSL_ITEMS_VERSION = "5"  # bump when mend_csl_item changes
 
 
 def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None) -> dict:

@@ -190,6 +190,8 @@ def mend_item(item: dict, entry, entries: dict, language: str | None) -> dict:
         item["genre"] = words.get(key.lower(), key) if key.lower() != "thesis" else ""
         if not item["genre"]:
             item.pop("genre")
+    if entry.type == "periodical":  # a whole issue is described like a newspaper's: "– 2001. – 15 апреля."
+        item["type"] = "article-newspaper"
     if entry.type == "standard":
         item["type"] = "standard"
         if item.get("number"):
