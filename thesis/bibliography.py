@@ -22,7 +22,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-from . import gost
+from . import gost, pandoc
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
 from .files import read_text, write_atomic
 
@@ -94,16 +94,19 @@ class Bibliography:
 CSL_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
 
 
-def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path) -> Path:
+def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_gost: bool = True) -> Path:
     """A CSL JSON file of the bibliography for citeproc, pandoc's mapping mended; cached
-    by the files' content, so the conversion runs only when the BibTeX changes."""
-    digest = hashlib.sha256(CSL_ITEMS_VERSION.encode())
+    by the files' content, so the conversion runs only when the BibTeX changes.
+    `for_gost`: mended for the project's GOST style (titles as written, `gost-*` variables);
+    otherwise pandoc's own mapping (sentence-cased English titles, as other CSL styles expect)."""
+    digest = hashlib.sha256(f"{CSL_ITEMS_VERSION}{for_gost}".encode())
     for path in paths:
         digest.update(path.read_bytes())
     target = cache / f"bibliography-{digest.hexdigest()[:16]}.json"
     if not target.is_file():
-        items = [mend_csl_item(item, bib.entries.get(item.get("id", "")), bib.entries)
-                 for item in gost.bibtex_to_csl(paths, cwd, bib.entries)]
+        converted = gost.bibtex_to_csl(paths, cwd, bib.entries) if for_gost else pandoc.bibtex_to_csl(paths, cwd)
+        items = [mend_csl_item(item, bib.entries.get(item.get("id", "")), bib.entries if for_gost else None)
+                 for item in converted]
         write_atomic(target, json.dumps(items, ensure_ascii=False, indent=1).encode(), durable=False)
     return target
 
@@ -122,9 +125,12 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     - the rest (titles as written, compilers, translation and dissertation statements,
       four or more authors after the title): `gost.mend_item`.
     """
-    item = gost.mend_item(item, entry, entries or {}, entry.language if entry else None)
+    if entries is not None:
+        item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
         return item
+    if len(item.get("author", [])) >= 4:
+        item["original-author"] = item.pop("author")
     if entry.type == "periodical" and item.get("container-title") == item.get("title"):
         item.pop("container-title", None)
     if entry.language:

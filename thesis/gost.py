@@ -239,6 +239,16 @@ def missing_fields(entry, entries: dict) -> list[str]:
 
 # ---------------------------------------------------------------- the profile's variant of the style
 
+def is_gost_style(style: Path) -> bool:
+    """True for the project's GOST style (or a copy of it): the one this module's items and
+    variants are made for; other CSL styles get pandoc's own items."""
+    try:
+        root = ET.parse(style).getroot()
+    except (OSError, ET.ParseError):
+        return False
+    return root.find(f"{{{CSL_NS}}}macro[@name='designation']") is not None
+
+
 def style_for(base: Path, standard: str, separator: str, space_before_colon: bool, cache: Path) -> Path:
     """The CSL style as the profile asks: `base` itself for GOST 7.1-2003 with "–" and no space
     before ":", else a variant written once into `cache`."""

@@ -173,12 +173,12 @@ def localize(document: Document, thesis: Thesis) -> None:
 def ibid_without_page(document: Document, thesis: Thesis) -> None:
     """A footnote repeating, without a page, the one source of the note before: "Там же."
     in the words of the source's language (or the thesis' with `repeat_terms: thesis`)."""
-    bib = thesis.bibliography
-    if bib is None:
+    bib, style = thesis.bibliography, citation_style(thesis.project)
+    if bib is None or not gost.is_gost_style(style):
         return
     by_source = thesis.profile.source_list.repeat_terms == "source"
     gost.fix_ibid(document.ast, lambda key: bib.language_of(key, thesis.language) if by_source
-                  else thesis.language, gost.ibid_terms(citation_style(thesis.project)))
+                  else thesis.language, gost.ibid_terms(style))
 
 
 def _cites(doc: dict) -> list[Node]:
