@@ -109,7 +109,7 @@ def test_citation_checks():
     assert [str(d) for d in found if d.level == "warning"] == [
         "tests/projects/bib-cases/cited.bib:7: warning: 'unused' is never cited "
         "(cite it, or list it in thesis.yaml 'nocite') [cite.unused]",
-        "tests/projects/bib-cases/cited.bib:1: warning: 'used' has no location, publisher: "
+        "tests/projects/bib-cases/cited.bib:1: warning: 'used' has no location, publisher, pagetotal: "
         "its reference will be incomplete [bib.incomplete]"]
 
 

@@ -22,13 +22,12 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-from . import pandoc
+from . import gost, pandoc
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
 from .files import read_text, write_atomic
 
-# biblatex `langid` → the project's language codes (kk, ru, en).
-LANGIDS = {"russian": "ru", "kazakh": "kk", "english": "en", "american": "en", "british": "en",
-           "ru": "ru", "kk": "kk", "en": "en"}
+# biblatex `langid` → the language codes the style has words for (kk, ru, en, de, fr).
+LANGIDS = gost.LANGIDS
 
 # Fields an entry cannot do without, by biblatex type ("a|b": one of them).
 REQUIRED = {
@@ -44,19 +43,6 @@ REQUIRED = {
     "legislation": ["title", "date|year"],
     "legal": ["title", "date|year"],
     "online": ["title", "url"],
-}
-# Fields the GOST description shows: missing in a cited entry, a warning.
-DESCRIBED = {
-    "book": ["location", "publisher"],
-    "collection": ["editor", "location", "publisher"],
-    "incollection": ["location", "pages"],
-    "inbook": ["location", "pages"],
-    "inproceedings": ["location", "pages"],
-    "article": ["pages"],
-    "thesis": ["type", "location"],
-    "phdthesis": ["type", "location"],
-    "mastersthesis": ["type", "location"],
-    "online": ["urldate"],
 }
 FIRST_YEAR = 1450  # printing; anything earlier in a thesis' sources is a typo
 
@@ -83,7 +69,7 @@ class Entry:
 
     @property
     def language(self) -> str | None:
-        """The entry's language as kk, ru or en (None: unknown or not given)."""
+        """The entry's language as kk, ru, en, de or fr (None: unknown or not given)."""
         return LANGIDS.get(self.langid)
 
     def line_of(self, name: str) -> int:
@@ -105,27 +91,30 @@ class Bibliography:
 
 # ---------------------------------------------------------------- CSL items for citeproc
 
-CSL_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}
+CSL_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
 
 
-def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path) -> Path:
+def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_gost: bool = True) -> Path:
     """A CSL JSON file of the bibliography for citeproc, pandoc's mapping mended; cached
-    by the files' content, so the conversion runs only when the BibTeX changes."""
-    digest = hashlib.sha256(CSL_ITEMS_VERSION.encode())
+    by the files' content, so the conversion runs only when the BibTeX changes.
+    `for_gost`: mended for the project's GOST style (titles as written, `gost-*` variables);
+    otherwise pandoc's own mapping (sentence-cased English titles, as other CSL styles expect)."""
+    digest = hashlib.sha256(f"{CSL_ITEMS_VERSION}{for_gost}".encode())
     for path in paths:
         digest.update(path.read_bytes())
     target = cache / f"bibliography-{digest.hexdigest()[:16]}.json"
     if not target.is_file():
-        items = [mend_csl_item(item, bib.entries.get(item.get("id", "")))
-                 for item in pandoc.bibtex_to_csl(paths, cwd)]
+        converted = gost.bibtex_to_csl(paths, cwd, bib.entries) if for_gost else pandoc.bibtex_to_csl(paths, cwd)
+        items = [mend_csl_item(item, bib.entries.get(item.get("id", "")), bib.entries if for_gost else None)
+                 for item in converted]
         write_atomic(target, json.dumps(items, ensure_ascii=False, indent=1).encode(), durable=False)
     return target
 
 
-CSL_ITEMS_VERSION = "2"  # bump when mend_csl_item changes
+CSL_ITEMS_VERSION = "5"  # bump when mend_csl_item changes
 
 
-def mend_csl_item(item: dict, entry: "Entry | None") -> dict:
+def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None) -> dict:
     """One CSL item with what pandoc's biblatex mapping gets wrong for GOST put right.
 
     - `@periodical` (a whole issue of a newspaper or journal) becomes an article whose title
@@ -133,10 +122,11 @@ def mend_csl_item(item: dict, entry: "Entry | None") -> dict:
       goes ("Казахстанская правда. – 2001. – 15 апреля", not "… // Казахстанская правда").
     - `langid = kazakh` is left as "kazakh" by pandoc: it becomes the tag kk-KZ, like
       russian → ru-RU.
-    - four or more authors: GOST 7.1 describes the work under its title, with the first
-      author "[и др.]" after it; CSL cannot count names, so the list moves to
-      `original-author`, which the style prints there.
+    - the rest (titles as written, compilers, translation and dissertation statements,
+      four or more authors after the title): `gost.mend_item`.
     """
+    if entries is not None:
+        item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
         return item
     if len(item.get("author", [])) >= 4:
@@ -170,7 +160,11 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
             if source_list is not None and not entry.group:
                 entry.group = source_list.group_of_type.get(entry.type, source_list.default_group)
             _add(bib, entry, findings)
-            findings.extend(_check_entry(entry, source_list.groups if source_list is not None else None))
+    for entry in bib.entries.values():  # after all files: a `crossref` parent may come later
+        findings.extend(_check_entry(entry, source_list.groups if source_list is not None else None,
+                                     bib.entries))
+    order = {display_path(path): i for i, path in enumerate(paths)}
+    findings.sort(key=lambda d: order.get(d.path, len(order)))  # file by file, as written
     for diag in findings:
         if diag.level != "error":
             reporter.emit(diag)
@@ -214,11 +208,19 @@ def _add(bib: Bibliography, entry: Entry, errors: list[Diagnostic]) -> None:
                          "bib.duplicate"))
 
 
-def _check_entry(entry: Entry, groups: list[str] | None) -> list[Diagnostic]:
-    """The problems of one entry in itself: missing fields, group, year, language."""
+def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entry]) -> list[Diagnostic]:
+    """The problems of one entry: missing fields (those inherited through `crossref` and
+    `xdata` count, as in biblatex), unknown parents, group, year, language."""
     found = []
-    for need in REQUIRED.get(entry.type, ["title"]):
-        if not any(entry.fields.get(name) for name in need.split("|")):
+    for name in ("crossref", "xdata"):
+        for key in filter(None, (k.strip() for k in entry.fields.get(name, "").split(","))):
+            if key not in entries:
+                found.append(_error(entry.path, entry.line_of(name),
+                                    f"{name} {key!r} of {entry.key!r} is not in the bibliography",
+                                    "bib.crossref"))
+    fields = gost.inherited(entry, entries)
+    for need in REQUIRED.get(entry.type, ["title"]) if entry.type != "xdata" else []:
+        if not any(fields.get(name) for name in need.split("|")):
             names = " or ".join(f"'{n}'" for n in need.split("|"))
             found.append(_error(entry.path, entry.line,
                                 f"@{entry.type}{{{entry.key}}} needs {names}", "bib.missing-field"))
@@ -229,7 +231,7 @@ def _check_entry(entry: Entry, groups: list[str] | None) -> list[Diagnostic]:
     found += _check_year(entry)
     if entry.langid and entry.language is None:
         found.append(Diagnostic("warning", f"langid {entry.langid!r} of {entry.key!r} is not "
-                                f"one of {', '.join(sorted(set(LANGIDS) - {'ru', 'kk', 'en'}))}",
+                                f"one of {', '.join(sorted(k for k in LANGIDS if len(k) > 2))}",
                                 display_path(entry.path), entry.line_of("langid"), "bib.langid"))
     return found
 
@@ -264,13 +266,15 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
     warnings. `cited` maps each cited key to where it is cited (chapter file, line)."""
     found = []
     keep_all = "*" in nocite
+    parents = {k.strip() for key in cited if key in bib.entries
+               for name in ("crossref", "xdata") for k in bib.entries[key].fields.get(name, "").split(",")}
     for key, entry in bib.entries.items():
-        if key not in cited and not keep_all and key not in nocite:
+        if key not in cited and not keep_all and key not in nocite and key not in parents:
             found.append(Diagnostic("warning", f"{key!r} is never cited (cite it, or list it in thesis.yaml "
                                     "'nocite')", display_path(entry.path), entry.line, "cite.unused"))
     for key in cited:
         entry = bib.entries.get(key)
-        missing = [f for f in DESCRIBED.get(entry.type, []) if not entry.fields.get(f)] if entry else []
+        missing = gost.missing_fields(entry, bib.entries) if entry else []
         if missing:
             found.append(Diagnostic("warning", f"{key!r} has no {', '.join(missing)}: its reference will "
                                     "be incomplete", display_path(entry.path), entry.line, "bib.incomplete"))

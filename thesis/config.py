@@ -215,6 +215,9 @@ class SourceList:
     default_group: str = option("literature", doc="Group of an entry whose type group_of_type does not list")
     numbering: Literal["restart", "continuous"] = option("restart", doc="Entry numbers restart in each group or run on")
     repeat_terms: Literal["source", "thesis"] = option("source", doc="Language of the words in each footnote and list entry (Там же, С., ред., URL…): the cited source's (langid) or the thesis'")
+    standard: Literal["gost-7.1-2003", "gost-r-7.0.100-2018"] = option("gost-7.1-2003", doc="Description rules: GOST 7.1-2003 ('[Электронный ресурс]' after the title) or GOST R 7.0.100-2018 ('– Текст : непосредственный' / '– Текст : электронный' last, four authors all named)")
+    area_separator: Literal["–", "—"] = option("–", doc="The dash between the areas of a list entry ('. – ' or '. — '); footnotes use '. '")
+    space_before_colon: bool = option(False, doc="A space before the prescribed ':' and ';' ('Москва : Наука', '(Серия ; 5)') as the standards print them, or none ('Москва: Наука')")
 
 
 @dataclass(kw_only=True)

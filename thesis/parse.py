@@ -12,7 +12,7 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import ast, bibliography, pandoc
+from . import ast, bibliography, gost, pandoc
 from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter
@@ -23,9 +23,13 @@ from .load import citation_style
 
 def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
     """The parsed thesis (with its other-language citeproc runs and an index of its elements)."""
-    items = ([bibliography.csl_items(thesis.bibliography, list(thesis.bibliography_files), thesis.root, cache)]
-             if thesis.bibliography_files else [])
     csl = citation_style(thesis.project)
+    for_gost = gost.is_gost_style(csl)
+    items = ([bibliography.csl_items(thesis.bibliography, list(thesis.bibliography_files), thesis.root, cache,
+                                     for_gost)] if thesis.bibliography_files else [])
+    if for_gost:
+        settings = thesis.profile.source_list
+        csl = gost.style_for(csl, settings.standard, settings.area_separator, settings.space_before_colon, cache)
     if thesis.profile.citations == "numeric":
         csl = numeric_style(csl, cache)
 

@@ -10,6 +10,7 @@ from . import citations, content, lists, numbering, raw, references, sourcelist,
 TRANSFORMS = [
     raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
     sourcelist.localize,  # each note and entry in its source's language (repeat_terms: source)
+    sourcelist.ibid_without_page,  # "Там же." for a page-less repeat of the note before (GOST R 7.0.5)
     citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"
     content.image_paths,     # images as project-relative paths, decoded as the writers decode them
     lists.letter_lists,      # "а) … б) …" enumerations as paragraphs, not bullets

@@ -18,7 +18,9 @@ from __future__ import annotations
 import unicodedata
 
 from ..ast import Div, Header, Node, cited_keys, inlines, stringify, walk
+from .. import gost
 from ..context import Thesis
+from ..load import citation_style
 from ..document import KIND, RULE, SOURCE_GROUP, SOURCE_LIST, Document
 
 # Kazakh alphabetical order; Russian order is the same sequence without the Kazakh letters.
@@ -166,6 +168,17 @@ def localize(document: Document, thesis: Thesis) -> None:
         for key, ref_lang in ref_langs.items():
             if ref_lang == lang and key in other_refs:
                 refs[key]["c"][1] = other_refs[key]["c"][1]
+
+
+def ibid_without_page(document: Document, thesis: Thesis) -> None:
+    """A footnote repeating, without a page, the one source of the note before: "Там же."
+    in the words of the source's language (or the thesis' with `repeat_terms: thesis`)."""
+    bib, style = thesis.bibliography, citation_style(thesis.project)
+    if bib is None or not gost.is_gost_style(style):
+        return
+    by_source = thesis.profile.source_list.repeat_terms == "source"
+    gost.fix_ibid(document.ast, lambda key: bib.language_of(key, thesis.language) if by_source
+                  else thesis.language, gost.ibid_terms(style))
 
 
 def _cites(doc: dict) -> list[Node]:
