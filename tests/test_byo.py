@@ -77,3 +77,29 @@ def test_an_english_thesis_gets_a_plain_english_title_page(sample):
     assert docx_texts(result.outputs["docx"], "word/document.xml")[:8] == expected + ["CONTENTS"]
     assert pdf_pages(result.outputs["pdf"])[0] == " ".join(expected)  # no department: no empty line
     assert pdf_pages(result.outputs["pdf"])[1].startswith("CONTENTS INTRODUCTION")
+
+
+def test_bibtex_as_reference_managers_export_it(sample):
+    """Zotero/Scholar habits: 'and others', run-together initials, an organisation as author, a URL
+    in howpublished, 'Accessed:' in a note, a publisher containing 'and', no langid."""
+    from helpers import docx_texts, pdf_pages
+    root = sample("minimal")
+    (root / "bibliography").mkdir()
+    shutil.copy(REPO / "tests" / "projects" / "byo" / "bibliography" / "scholar.bib", root / "bibliography")
+    (root / "thesis.yaml").write_text((root / "thesis.yaml").read_text(encoding="utf-8").replace(
+        "language: kk", "language: ru") + "bibliography: [bibliography/scholar.bib]\nnocite: ['*']\n",
+        encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    result = build(root, Options(), reporter)
+    pdf = " ".join(pdf_pages(result.outputs["pdf"])).replace("\u00ad ", "").replace("­", "")
+    docx = " ".join(docx_texts(result.outputs["docx"], "word/document.xml"))
+    for text in (pdf, docx):
+        assert "Бокерия Л. А., Голухова Е. З. Хирургическое лечение" in text
+        assert "Smith J., Doe J., et al. Efficient CUDA C kernels for Europe" in text  # English words, case kept
+        assert "European Design and Automation Association, 2019" in text  # one publisher, named once
+        assert "American Heart Association. Heart disease statistics" in text
+        assert "URL: https://www.heart.org/stats" in text
+        assert "DOI: 10.1234/abc" in text and "accessed" not in text and "1 AD" not in text
+    assert "С. 1–6" not in pdf and "P. 1–6" in pdf  # an English source keeps English words
+    notes = [d for d in reporter.diagnostics if d.code == "bib.langid"]
+    assert len(notes) == 5 and all(d.level == "note" for d in notes)

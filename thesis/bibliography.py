@@ -45,6 +45,9 @@ REQUIRED = {
     "online": ["title", "url"],
 }
 FIRST_YEAR = 1450  # printing; anything earlier in a thesis' sources is a typo
+_KAZAKH = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+_LATIN = re.compile("[A-Za-z]")
 
 # bibtexparser logs each failed block itself; the failures are reported here, with their file.
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
@@ -69,8 +72,20 @@ class Entry:
 
     @property
     def language(self) -> str | None:
-        """The entry's language as kk, ru, en, de or fr (None: unknown or not given)."""
-        return LANGIDS.get(self.langid)
+        """The entry's language as kk, ru, en, de or fr: its `langid` (or `language`), else the
+        letters of its title (None: neither tells)."""
+        return (LANGIDS.get(self.langid) or LANGIDS.get(self.fields.get("language", "").strip().lower())
+                or self.inferred_language)
+
+    @property
+    def inferred_language(self) -> str | None:
+        """The language the title's letters show: Kazakh letters kk, other Cyrillic ru, Latin en."""
+        title = self.fields.get("title", "")
+        if _KAZAKH.search(title):
+            return "kk"
+        if _CYRILLIC.search(title):
+            return "ru"
+        return "en" if _LATIN.search(title) else None
 
     def line_of(self, name: str) -> int:
         """The line of a field, or of the entry when the field is absent."""
@@ -82,6 +97,9 @@ class Bibliography:
     """All entries of all files, by key."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
+    # Entries lacking a field their type needs: an error if cited, else a warning (decided
+    # by `check_citations`, which knows what the chapters cite).
+    incomplete: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     def language_of(self, key: str, default: str) -> str:
         """The language of a source (kk, ru, en), `default` when it has none."""
@@ -99,7 +117,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_
     by the files' content, so the conversion runs only when the BibTeX changes.
     `for_gost`: mended for the project's GOST style (titles as written, `gost-*` variables);
     otherwise pandoc's own mapping (sentence-cased English titles, as other CSL styles expect)."""
-    digest = hashlib.sha256(f"{CSL_ITEMS_VERSION}{for_gost}".encode())
+    digest = hashlib.sha256(f"{CSL_ITEMS_VERSION}{for_gost}{_CODE_HASH}".encode())
     for path in paths:
         digest.update(path.read_bytes())
     target = cache / f"bibliography-{digest.hexdigest()[:16]}.json"
@@ -111,7 +129,9 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_
     return target
 
 
-CSL_ITEMS_VERSION = "5"  # bump when mend_csl_item changes
+CSL_ITEMS_VERSION = "7"  # bump when mend_csl_item changes (the code below and gost.py's are part
+# of the key too, so an edit never meets stale items)
+_CODE_HASH = hashlib.sha256(Path(__file__).read_bytes() + Path(gost.__file__).read_bytes()).hexdigest()[:16]
 
 
 def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None) -> dict:
@@ -129,6 +149,7 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
         item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
         return item
+    as_exported(item, entry.language or "ru")
     if len(item.get("author", [])) >= 4:
         item["original-author"] = item.pop("author")
     if entry.type == "periodical" and item.get("container-title") == item.get("title"):
@@ -136,6 +157,44 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     if entry.language:
         item["language"] = CSL_LANGUAGES[entry.language]
     return item
+
+
+# What reference managers write (Zotero, Better BibTeX, Google Scholar, Mendeley, JabRef).
+ET_AL = {"ru": "[и др.]", "kk": "[т.б.]", "en": "et al.", "de": "u. a.", "fr": "et al."}
+_RUN_TOGETHER = re.compile("^[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,3}$")  # Scholar's "Бокерия, ЛА": two initials
+_ACCESSED = re.compile(r"(?i)(?:accessed|last accessed|viewed|дата обращения|қаралған күні)\s*:?\s*"
+                       r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})\.?")
+
+
+def as_exported(item: dict, language: str) -> None:
+    """A CSL item from an exported .bib made right: `and others` as "[и др.]"/"et al.", initials
+    run together split ("ЛА" → "Л. А."), `note = {Accessed: …}` an access date, a URL in
+    `howpublished` a URL (not a publisher), a publisher named twice (organization too) once."""
+    for role in ("author", "editor", "translator"):
+        for name in item.get(role, []):
+            if name.get("literal", "").strip().lower() == "others":
+                name["literal"] = ET_AL.get(language, "et al.")
+            elif role == "author" and name.get("literal") and name["literal"][-1:].isalnum():
+                name["literal"] += "."  # an organisation as the heading: "American Heart Association."
+            given = name.get("given", "")
+            if _RUN_TOGETHER.match(given):
+                name["given"] = " ".join(f"{letter}." for letter in given)
+    publisher = item.get("publisher", "")
+    if publisher.startswith(("http://", "https://")) and "URL" not in item:
+        item["URL"] = item.pop("publisher")
+        publisher = ""
+    elif publisher:
+        item["publisher"] = "; ".join(dict.fromkeys(p.strip() for p in publisher.split(";")))
+    note = item.get("note", "")
+    if (found := _ACCESSED.search(note)) and "accessed" not in item:
+        a, b, c = found.groups()
+        year, month, day = (int(a), int(b), int(c)) if len(a) == 4 else (int(c), int(b), int(a))
+        if item.get("URL"):  # GOST gives an access date with the address it belongs to
+            item["accessed"] = {"date-parts": [[year, month, day]]}
+        rest = (note[:found.start()] + note[found.end():]).strip(" .;,")
+        item.pop("note") if not rest else item.update(note=rest)
+    if not item.get("type"):
+        item["type"] = "webpage" if item.get("URL") else "document"
 
 
 # ---------------------------------------------------------------- loading
@@ -163,6 +222,8 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
     for entry in bib.entries.values():  # after all files: a `crossref` parent may come later
         findings.extend(_check_entry(entry, source_list.groups if source_list is not None else None,
                                      bib.entries))
+        if missing := missing_required(entry, bib.entries):
+            bib.incomplete[entry.key] = missing
     order = {display_path(path): i for i, path in enumerate(paths)}
     findings.sort(key=lambda d: order.get(d.path, len(order)))  # file by file, as written
     for diag in findings:
@@ -180,7 +241,8 @@ def _parse(text: str, path: Path, errors: list[Diagnostic]) -> list[Entry]:
     for block in library.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            errors.append(_error(path, line, f"duplicate key {block.key!r}", "bib.duplicate"))
+            errors.append(_duplicate(block.key, path, line, path, block.previous_block.start_line + 1,
+                                     _same(block.previous_block, block.ignore_error_block)))
         elif isinstance(block, ParsingFailedBlock):
             errors.append(_error(path, line, f"syntax error: {_reason(block)}", "bib.syntax"))
     entries = []
@@ -198,14 +260,29 @@ def _reason(block: ParsingFailedBlock) -> str:
 
 
 def _add(bib: Bibliography, entry: Entry, errors: list[Diagnostic]) -> None:
-    """`entry` added, unless its key is taken (an error naming the first one)."""
+    """`entry` added, unless its key is taken (a warning for the same entry again, an error
+    for another one under the same key)."""
     first = bib.entries.get(entry.key)
     if first is None:
         bib.entries[entry.key] = entry
         return
-    errors.append(_error(entry.path, entry.line,
-                         f"duplicate key {entry.key!r} (first defined at {display_path(first.path)}:{first.line})",
-                         "bib.duplicate"))
+    same = (first.type, first.fields) == (entry.type, entry.fields)
+    errors.append(_duplicate(entry.key, entry.path, entry.line, first.path, first.line, same))
+
+
+def _same(a, b) -> bool:
+    """Whether two bibtexparser entries are the same source written twice."""
+    fields = lambda e: (e.entry_type.lower(), {f.key.lower(): str(f.value).strip() for f in e.fields})
+    return fields(a) == fields(b)
+
+
+def _duplicate(key: str, path: Path, line: int, first_path: Path, first_line: int, same: bool) -> Diagnostic:
+    where = f"{display_path(first_path)}:{first_line}"
+    if same:  # Zotero and Scholar exports repeat entries: harmless, the first is used
+        return Diagnostic("warning", f"{key!r} is written twice, the same both times (first at {where}): "
+                          "the second is ignored", display_path(path), line, "bib.duplicate")
+    return _error(path, line, f"duplicate key {key!r} for a different entry (first defined at {where})",
+                  "bib.duplicate")
 
 
 def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entry]) -> list[Diagnostic]:
@@ -218,21 +295,31 @@ def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entr
                 found.append(_error(entry.path, entry.line_of(name),
                                     f"{name} {key!r} of {entry.key!r} is not in the bibliography",
                                     "bib.crossref"))
-    fields = gost.inherited(entry, entries)
-    for need in REQUIRED.get(entry.type, ["title"]) if entry.type != "xdata" else []:
-        if not any(fields.get(name) for name in need.split("|")):
-            names = " or ".join(f"'{n}'" for n in need.split("|"))
-            found.append(_error(entry.path, entry.line,
-                                f"@{entry.type}{{{entry.key}}} needs {names}", "bib.missing-field"))
     if groups is not None and entry.group not in groups:
         found.append(_error(entry.path, entry.line_of("group"),
                             f"unknown group {entry.group!r} in {entry.key!r} (known: {', '.join(groups)})",
                             "bib.group"))
     found += _check_year(entry)
+    if not entry.langid and not entry.fields.get("language") and entry.inferred_language:
+        found.append(Diagnostic("note", f"{entry.key!r} has no langid: its words are "
+                                f"{entry.inferred_language!r}, from the letters of its title",
+                                display_path(entry.path), entry.line, "bib.langid"))
     if entry.langid and entry.language is None:
         found.append(Diagnostic("warning", f"langid {entry.langid!r} of {entry.key!r} is not "
                                 f"one of {', '.join(sorted(k for k in LANGIDS if len(k) > 2))}",
                                 display_path(entry.path), entry.line_of("langid"), "bib.langid"))
+    return found
+
+
+def missing_required(entry: Entry, entries: dict[str, Entry]) -> list[Diagnostic]:
+    """The fields an entry of its type cannot do without (inherited ones count, as in biblatex)."""
+    fields = gost.inherited(entry, entries)
+    found = []
+    for need in REQUIRED.get(entry.type, ["title"]) if entry.type != "xdata" else []:
+        if not any(fields.get(name) for name in need.split("|")):
+            names = " or ".join(f"'{n}'" for n in need.split("|"))
+            found.append(_error(entry.path, entry.line, f"@{entry.type}{{{entry.key}}} needs {names}",
+                                "bib.missing-field"))
     return found
 
 
@@ -278,6 +365,11 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
         if missing:
             found.append(Diagnostic("warning", f"{key!r} has no {', '.join(missing)}: its reference will "
                                     "be incomplete", display_path(entry.path), entry.line, "bib.incomplete"))
+    keep = set(nocite)
+    for key, problems in bib.incomplete.items():  # needed where it prints; else only said
+        used = key in cited or key in keep or keep_all
+        found += [d if used else Diagnostic("warning", f"{d.message} (not cited, so not printed)", d.path,
+                                            d.line, d.code) for d in problems]
     found += [Diagnostic("error", f"unknown citation key {key!r}", display_path(path), line, "cite.undefined")
               for key, places in cited.items() if key not in bib.entries
               for path, line in places[:1]]

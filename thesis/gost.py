@@ -127,9 +127,17 @@ def inherited(entry, entries: dict) -> dict[str, str]:
 _ENTRY_START = re.compile(r"(@(?!string|comment|preamble)\w+\s*\{\s*[^,\s={}]+\s*,)", re.I)
 
 
+# Fields biblatex splits at "and" that exports fill with one name: "European Design and
+# Automation Association" is one publisher (Zotero, Scholar), so their "and" is protected.
+_ONE_NAME = re.compile(r"(?im)^(\s*(?:publisher|organization|institution|school|location|address)\s*=\s*\{)"
+                       r"([^{}\n]*\band\b[^{}\n]*)(\}\s*,?\s*)$")
+
+
 def without_title_casing(text: str) -> str:
     """BibLaTeX text that pandoc converts without sentence-casing English titles: pandoc does it
-    for entries in English or with no `langid`; the real language is restored by `mend_item`."""
+    for entries in English or with no `langid`; the real language is restored by `mend_item`.
+    A literal field's "and" is kept as a word (see _ONE_NAME)."""
+    text = _ONE_NAME.sub(lambda m: m[1] + re.sub(r"\band\b", "{and}", m[2]) + m[3], text)
     text = re.sub(r"(?i)\blangid(\s*=)", r"gostlangid\1", text)
     return _ENTRY_START.sub(r"\1 langid = {russian},", text)
 
