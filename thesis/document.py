@@ -24,7 +24,8 @@ from typing import Callable
 from .ast import Node, attr
 
 # Structural elements: unnumbered, centred, each on a new page (GOST 7.32).
-STRUCTURAL = ("contents", "introduction", "conclusion", "references", "abbreviations", "appendix")
+STRUCTURAL = ("contents", "abstract", "terms", "introduction", "conclusion", "references", "abbreviations",
+              "appendix")
 HEADING_RULES = ("chapter", "section", "subsection", "structural")
 LEVEL_RULES = {1: "chapter", 2: "section", 3: "subsection"}
 
