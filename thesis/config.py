@@ -242,6 +242,12 @@ class Equations:
 
 
 @dataclass(kw_only=True)
+class Tables:
+    cell_align: Literal["left", "center", "right"] = option("left", doc="Body cells (columns the author left at the default)")
+    header_align: Literal["left", "center", "right"] = option("center", doc="Header cells")
+
+
+@dataclass(kw_only=True)
 class Profile:
     """A university format, as data (`profiles/<name>.yaml`)."""
 
@@ -259,6 +265,7 @@ class Profile:
     source_list: SourceList = option(doc="The source list")
     captions: Captions = option(doc="Figure and table captions")
     equations: Equations = option(doc="Display formulas", default_factory=Equations)
+    tables: Tables = option(doc="Table cell alignment", default_factory=Tables)
     title_page: str = option("kz-diploma", doc="Title page template: templates/{typst,docx}/title-<name>.* "
                                                 "(the project's own templates/ first, then the tool's)")
     citation_style: str = option("gost-r-7.0.5-note", doc="CSL style: a file in styles/ (the project's first, "

@@ -41,6 +41,10 @@ LIST_OF = "list-of"              # class of an empty Div standing for a generate
 NUMBER = "number"                # Figure/Table/equation attribute: its number as printed
 EQUATION = "equation"            # class of the Span holding a display formula
 WHERE = "where"                  # class of the Div holding the text right after a formula
+PAGE_TOTAL = "page-total"        # class of a Span the writers fill with the output's page count
+KEYWORDS = "keywords"            # class of the Div holding the реферат's key words
+FLUSH = "flush"                  # class of a Div whose paragraphs start at the left edge, unhyphenated
+LANDSCAPE = "landscape"          # class of a Div printed on landscape pages
 
 
 @dataclass

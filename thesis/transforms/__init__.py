@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..context import Thesis
 from ..document import Document
-from . import citations, content, lists, numbering, raw, references, sourcelist, structure
+from . import abstract, citations, content, lists, numbering, raw, references, sourcelist, structure, tables
 
 TRANSFORMS = [
     raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
@@ -19,6 +19,8 @@ TRANSFORMS = [
     numbering.resolve_references,  # @fig:x, [-@eq:x], @sec:x as "рис. 1.2", "2.3", "2.1"
     references.place_source_list,  # the source list under its heading
     sourcelist.group_source_list,  # grouped, sorted and numbered the university's way
+    abstract.abstract_statistics,  # реферат: "61 с., 3 рис., …" counted, key words in capitals
+    tables.align_cells,      # body cells left, header cells centred (as the profile says)
     content.keep_language_only,  # no metadata but the language reaches the writers
 ]
 
