@@ -15,7 +15,7 @@ from . import ast, bibliography, crossref, lint
 from .bibliography import Bibliography
 from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
-from .document import Document
+from .document import TYPED_STATISTICS, Document
 from .files import inside
 from .rawmarkup import HTML_FORMATS, meanings
 from .sources import FORBIDDEN_META
@@ -153,6 +153,27 @@ def heading_levels(document: Document, thesis: Thesis) -> list[Diagnostic]:
                        "every heading up one level", path, line, "source.heading-level")]
 
 
+def typed_statistics(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A реферат statistics line typed by hand: the build computes it and replaces this one."""
+    def normal(text: str) -> str:
+        return " ".join(text.split()).casefold().rstrip(".:")
+    names = {normal(n) for labels in thesis.profile.labels.values()
+             for n in [labels.abstract, *labels.aliases.get("abstract", [])] if n}
+    blocks = document.blocks
+    found = []
+    for i, block in enumerate(blocks[:-1]):
+        if block["t"] == "Header" and block["c"][0] == 1 and (
+                "abstract" in block["c"][1][1] or normal(ast.stringify(block["c"][2])) in names):
+            following = blocks[i + 1]
+            text = ast.stringify(following["c"]) if following["t"] in ("Para", "Plain") else ""
+            if TYPED_STATISTICS.match(text):
+                path, line = thesis.locate(text.strip()[:30]) or (None, None)
+                found.append(Diagnostic("warning", f"statistics line typed by hand ({text.strip()!r}): the build "
+                                        "counts pages, figures, tables, sources and appendices and prints its own",
+                                        path, line, "abstract.typed"))
+    return found
+
+
 CHECKS = [
     heading_levels,    # '##' used as the top level
     chapter_metadata,  # no file or format keys from a chapter's YAML
@@ -160,6 +181,7 @@ CHECKS = [
     images,            # images inside the project, existing, not remote
     citations,         # every key defined; unused and incomplete entries warned
     crossref.check,    # every @fig:/@tbl:/@eq:/@sec: reference names a label defined once
+    typed_statistics,  # the реферат's "61 с., 3 рис." is computed, never typed
 ]
 
 

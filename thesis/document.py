@@ -18,6 +18,7 @@ Ground layer: imports nothing of the project but `ast`. The transforms write the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -45,6 +46,10 @@ PAGE_TOTAL = "page-total"        # class of a Span the writers fill with the out
 KEYWORDS = "keywords"            # class of the Div holding the реферат's key words
 FLUSH = "flush"                  # class of a Div whose paragraphs start at the left edge, unhyphenated
 LANDSCAPE = "landscape"          # class of a Div printed on landscape pages
+
+# A реферат statistics line typed by hand ("61 с., 3 рис., 4 табл."; "45 б., 2 сурет"; "61 p., 3 fig."):
+# the check warns, the transform replaces it with the computed one.
+TYPED_STATISTICS = re.compile(r"^\s*\d+\s*(с|стр|б|бет|p|pp|pages)\b\.?\s*,(\s*\d+\s*[^\d,;]+[,;]?){1,6}\s*$", re.I)
 
 
 @dataclass

@@ -14,10 +14,8 @@ import re
 
 from .. import ast
 from ..context import Thesis
-from ..document import KEYWORDS, KIND, PAGE_TOTAL, SOURCE_LIST, Document, heading_attr
+from ..document import KEYWORDS, KIND, PAGE_TOTAL, SOURCE_LIST, TYPED_STATISTICS, Document, heading_attr
 
-# "61 с., 3 рис." / "45 б., 2 сурет" / "61 p., 3 fig.": a number and an abbreviation, twice or more.
-TYPED = re.compile(r"^\s*\d+\s*(с|стр|б|бет|p|pp|pages)\b\.?\s*,(\s*\d+\s*[^\d,;]+[,;]?){1,6}\s*$", re.I)
 
 
 def abstract_position(blocks: list) -> int | None:
@@ -32,7 +30,7 @@ def typed_line(blocks: list) -> int | None:
     if start is None or start + 1 >= len(blocks):
         return None
     first = blocks[start + 1]
-    if first["t"] in ("Para", "Plain") and TYPED.match(ast.stringify(first["c"])):
+    if first["t"] in ("Para", "Plain") and TYPED_STATISTICS.match(ast.stringify(first["c"])):
         return start + 1
     return None
 

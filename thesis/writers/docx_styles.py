@@ -23,7 +23,7 @@ from .. import pandoc
 from ..config import Profile
 from ..pandoc import LANG_TAGS
 from ..units import PAPER_MM
-from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
+from .ooxml import EQUATION_STYLE, FLUSH_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
 
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "indent": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -45,6 +45,7 @@ def build_reference(profile: Profile, language: str) -> bytes:
     _body_styles(document, profile)
     _heading_styles(document, profile)
     _footnote_styles(document, profile)
+    _flush_style(document, profile)
     _caption_styles(document, profile)
     _toc_styles(document, profile)
     _equation_styles(document, profile)
@@ -237,6 +238,15 @@ def _heading_styles(document, profile: Profile) -> None:
     group.paragraph_format.page_break_before = False
     for name in ("TOC Heading",):
         _heading_style(document.styles[name], rules.structural, profile)
+
+
+def _flush_style(document, profile: Profile) -> None:
+    """Paragraphs from the left edge, unhyphenated: the реферат's key words, terms lists."""
+    style = document.styles.add_style(FLUSH_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Body Text"]
+    style.paragraph_format.first_line_indent = Mm(0)
+    style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    style.element.get_or_add_pPr().append(OxmlElement("w:suppressAutoHyphens"))
 
 
 def _footnote_styles(document, profile: Profile) -> None:

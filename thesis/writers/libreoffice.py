@@ -56,6 +56,12 @@ def docx_to_pdf(docx: bytes) -> bytes:
         return out.read_bytes()
 
 
+def page_count(pdf: bytes) -> int:
+    """Pages of the laid-out document."""
+    import pypdf
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
 def outline_pages(pdf: bytes) -> list[tuple[str, int]]:
     """(title, 1-based page) of every PDF bookmark, in document order."""
     import pypdf
