@@ -221,7 +221,9 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
 
 def document_body(xml: bytes) -> bytes:
     """word/document.xml with landscape sections completed and table rows kept whole, the
-    header row repeated on every page."""
+    header row repeated on every page (unchanged when it has neither)."""
+    if b"<w:tbl>" not in xml and xml.count(b"<w:sectPr") <= 1:
+        return xml
     from lxml import etree
     root = etree.fromstring(xml)
     body = root.find(W_NS + "body")
