@@ -127,3 +127,34 @@ def test_sections_of_an_appendix_and_a_typed_appendix_heading(transformed):
     texts = [(h.level, h.text) for h in document.outline]
     assert texts == [(1, "1 Глава"), (1, "ПРИЛОЖЕНИЕ А (рекомендуемое) Анкета"), (2, "А.1 Вопросы"),
                      (3, "А.1.1 Первый"), (1, "ПРИЛОЖЕНИЕ Б (справочное) Данные"), (2, "Б.1 Описание")]
+
+
+def test_terms_and_abbreviations_are_entries_from_the_left_edge(tmp_path):
+    root, result, _ = build_copy("format", tmp_path, targets=("pdf", "docx"))
+    reader = pypdf.PdfReader(str(result.outputs["pdf"]))
+    starts: dict[str, float] = {}
+    for page in reader.pages:
+        def visit(text, cm, tm, font, size):
+            for word in ("Репликация", "СХД"):
+                if text.startswith(word):
+                    starts[word] = tm[4] * cm[0] + cm[4]
+        page.extract_text(visitor_text=visit)
+    left = 30 / 25.4 * 72  # gost-7.32's left margin: no first-line indent
+    assert starts and all(abs(x - left) < 1 for x in starts.values()), starts
+    pages = _pages(result.outputs["pdf"].read_bytes())
+    text = " ".join(t for t, _ in pages)
+    assert "Репликация — создание и поддержание копий данных на нескольких узлах" in text
+    assert "СХД — система хранения данных" in text and "Сокращение Расшифровка" not in text
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        document = z.read("word/document.xml").decode()
+    assert re.search(r'<w:pStyle w:val="FlushText"\s*/>.{0,400}?Репликация', document, re.S)
+
+
+def test_a_typed_heading_number_or_final_period_is_warned(tmp_path):
+    root = copy_project("format", tmp_path)
+    (root / "content" / "06-extra.md").write_text("# 3 Третья глава\n\n## Раздел с точкой.\n\nТекст.\n",
+                                                  encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    build(root, Options(targets=("pdf",)), reporter)
+    found = sorted((w.code, w.line) for w in reporter.warnings)
+    assert found == [("heading.number", 1), ("heading.period", 3)]

@@ -174,6 +174,26 @@ def typed_statistics(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+TYPED_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?|\d+\s+(тарау|бөлім))(\s|$)", re.I)
+
+
+def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A heading typed with its number ("1.2 Title", "Глава 1") or a final period: the build
+    numbers headings, and GOST 7.32 puts no period after one."""
+    found = []
+    for header in document.index.get("Header", []):
+        text = ast.stringify(header["c"][2]).strip()
+        problem = ("starts with a typed number (the build numbers headings: write it without)"
+                   if TYPED_NUMBER.match(text) else
+                   "ends with a period (GOST 7.32: no period after a heading)"
+                   if text.endswith(".") and not text.endswith("..") else None)
+        if problem:
+            path, line = thesis.locate(text[:40]) or (None, None)
+            found.append(Diagnostic("warning", f"heading {text!r} {problem}", path, line,
+                                    "heading.number" if problem.startswith("starts") else "heading.period"))
+    return found
+
+
 CHECKS = [
     heading_levels,    # '##' used as the top level
     chapter_metadata,  # no file or format keys from a chapter's YAML
@@ -182,6 +202,7 @@ CHECKS = [
     citations,         # every key defined; unused and incomplete entries warned
     crossref.check,    # every @fig:/@tbl:/@eq:/@sec: reference names a label defined once
     typed_statistics,  # the реферат's "61 с., 3 рис." is computed, never typed
+    heading_typing,    # no typed heading numbers, no final period
 ]
 
 

@@ -212,6 +212,7 @@ def _heading_style(style, rule, profile: Profile) -> None:
     fmt.keep_with_next = True
     fmt.page_break_before = rule.page_break
     _line_spacing(fmt, profile.text.line_spacing)
+    _no_hyphens(style)
 
 
 def _outline_level(style, level: int) -> None:
@@ -240,13 +241,28 @@ def _heading_styles(document, profile: Profile) -> None:
         _heading_style(document.styles[name], rules.structural, profile)
 
 
+# CT_PPrBase children after suppressAutoHyphens (schema order), for insert_element_before.
+PPR_AFTER_HYPHENS = ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+                     "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                     "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                     "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                     "w:rPr", "w:sectPr", "w:pPrChange")
+
+
 def _flush_style(document, profile: Profile) -> None:
     """Paragraphs from the left edge, unhyphenated: the реферат's key words, terms lists."""
     style = document.styles.add_style(FLUSH_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles["Body Text"]
     style.paragraph_format.first_line_indent = Mm(0)
     style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    style.element.get_or_add_pPr().append(OxmlElement("w:suppressAutoHyphens"))
+    _no_hyphens(style)
+
+
+def _no_hyphens(style) -> None:
+    """Never hyphenated: headings, contents entries, captions, key words (as in the PDF)."""
+    ppr = style.element.get_or_add_pPr()
+    if ppr.find(qn("w:suppressAutoHyphens")) is None:
+        ppr.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *PPR_AFTER_HYPHENS)
 
 
 def _footnote_styles(document, profile: Profile) -> None:
@@ -275,7 +291,8 @@ def _caption_styles(document, profile: Profile) -> None:
         fmt = style.paragraph_format
         fmt.alignment = align
         fmt.first_line_indent = Mm(0)
-        _line_spacing(fmt, profile.text.line_spacing)
+        _line_spacing(fmt, 1.0)  # a caption of two lines is single-spaced (as in the PDF)
+        _no_hyphens(style)
     document.styles["Figure"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.styles["Figure"].paragraph_format.first_line_indent = Mm(0)
 
@@ -312,6 +329,7 @@ def _toc_styles(document, profile: Profile) -> None:
         fmt.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         style.font.size = Pt(profile.sizes.body.pt)
         style.font.bold = False
+        _no_hyphens(style)
 
 
 def _equation_styles(document, profile: Profile) -> None:

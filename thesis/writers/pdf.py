@@ -206,6 +206,7 @@ def template_context(thesis: Thesis, body: str) -> dict:
         "justify": profile.text.alignment == "justify",
         "cell_align": profile.tables.cell_align,
         "leading": lead,
+        "single_leading": leading(1.0),
         "paragraph_spacing": profile.text.paragraph_spacing,
         "indent": profile.text.first_line_indent,
         "heading_rules": rules,
