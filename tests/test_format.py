@@ -158,3 +158,14 @@ def test_a_typed_heading_number_or_final_period_is_warned(tmp_path):
     build(root, Options(targets=("pdf",)), reporter)
     found = sorted((w.code, w.line) for w in reporter.warnings)
     assert found == [("heading.number", 1), ("heading.period", 3)]
+
+
+def test_code_blocks_are_black_in_both_outputs(tmp_path):
+    root, result, _ = build_copy("format", tmp_path, targets=("pdf", "docx"))
+    reader = pypdf.PdfReader(str(result.outputs["pdf"]))
+    page = next(p for p in reader.pages if "def quorum" in p.extract_text())
+    colours = set(re.findall(rb"([\d. ]+) (?:sc|scn|rg)\b", page.get_contents().get_data()))
+    assert {c.strip() for c in colours} <= {b"0", b"0 0 0"}, colours
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        document = z.read("word/document.xml").decode()
+    assert "def quorum" in document and "Tok\"" not in document  # no highlighter token styles

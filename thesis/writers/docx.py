@@ -207,7 +207,7 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
     """The DOCX bytes: pandoc's writer, then a deterministic zip."""
     reference = reference_docx(thesis.profile, thesis.language, cache_dir)
     raw = pandoc.write(docx_ast(document, thesis, pages, total), "docx", thesis.root,
-                       [f"--reference-doc={reference}"], binary=True)
+                       [f"--reference-doc={reference}", "--syntax-highlighting=none"], binary=True)  # code in black
     replace = {"docProps/core.xml": core_properties(thesis).encode()}
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         names = z.namelist()
