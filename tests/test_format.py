@@ -93,18 +93,26 @@ def test_pdf_continued_tables_statistics_landscape_appendices(tmp_path, profile)
 @pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("profile", ["gost-7.32", "kz-diploma"])
 def test_docx_as_libreoffice_lays_it_out(tmp_path, profile):
-    """Release mode: the реферат's page count is the layout's; header rows repeat; the
-    continuation line itself is not in the DOCX yet (the summary of the build says so)."""
+    """Release mode: the реферат's page count is the layout's; the table is cut where
+    LibreOffice breaks it, the continuation line and the header repeated on every later page."""
     root, result, _ = build_copy("format", tmp_path, targets=("docx",), profile=profile, release=True)
     data = result.outputs["docx"].read_bytes()
     layout = libreoffice.docx_to_pdf(data)
-    _check_layout(_pages(layout), _raw(layout), continuation=False)
+    _check_layout(_pages(layout), _raw(layout), continuation=True)
+    assert "1 table(s) continued" in result.artefacts["docx"].detail
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         core = z.read("docProps/core.xml").decode()
         document = z.read("word/document.xml").decode()
     assert "<cp:keywords>распределённые системы, хранение данных" in core
-    assert document.count("<w:tblHeader/>") >= 3 and "<w:cantSplit/>" in document
+    assert document.count("<w:tblHeader") >= 3 and "<w:cantSplit/>" in document
     assert 'w:orient="landscape"' in document
+
+
+def test_a_draft_docx_says_it_leaves_the_continuation_line_out(tmp_path):
+    root, result, _ = build_copy("format", tmp_path, targets=("docx",))
+    assert "continued tables without their line" in result.artefacts["docx"].detail
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        assert "Продолжение таблицы" not in z.read("word/document.xml").decode()
 
 
 def test_a_typed_statistics_line_is_replaced_with_a_warning(tmp_path):

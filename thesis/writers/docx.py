@@ -19,6 +19,7 @@ from ..document import (EQUATION, FIGURE_PREFIX, PAGE_BREAK, SOURCE_GROUP, WHERE
 from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
+from . import docx_continued as continued
 from ..units import PAPER_MM, TWIPS_PER_MM
 from .docx_blocks import docx_div, docx_inline, repeat_headers, sections
 from .docx_reference import reference_docx
@@ -37,22 +38,46 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
     with run.clock.stage("docx"):
         data = write_docx(document, thesis, run.cache)
     if not run.options.release:
-        return _artefact(data, "draft: contents without page numbers (--release numbers them)")
+        return _artefact(data, "draft: contents without page numbers, continued tables without their line "
+                               "(--release adds both)")
     if libreoffice.soffice() is None:
         run.reporter.warn("release mode: LibreOffice is not installed, so the DOCX contents has no "
                           "page numbers (Debian: libreoffice-writer-nogui)", code="docx.no-layout")
         return _artefact(data, "release without LibreOffice: contents without page numbers")
-    with run.clock.stage("docx: LibreOffice layout"):
-        layout = libreoffice.docx_to_pdf(data)
-        pages = libreoffice.heading_pages(document.outline, layout)
+    splits, pages, layout = _release_layout(document, thesis, run)
     listed = document.listed(thesis.profile.contents.depth)
     if missing := [h.text for h in listed if h.ident not in pages]:
         run.reporter.warn(f"release mode: LibreOffice's layout did not show where {len(missing)} heading(s) "
                           f"landed ({', '.join(missing[:3])}): their contents entries have no page number",
                           code="docx.layout-missing")
     with run.clock.stage("docx"):
-        data = write_docx(document, thesis, run.cache, pages=pages, total=libreoffice.page_count(layout))
-    return _artefact(data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings)")
+        data = write_docx(document, thesis, run.cache, pages=pages, total=libreoffice.page_count(layout),
+                          splits=splits)
+    return _artefact(data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings), "
+                           f"{len(splits)} table(s) continued")
+
+
+LAYOUT_ROUNDS = 4  # a cut moves what follows: a later table's first break may move too
+
+
+def _release_layout(document: Document, thesis: Thesis, run: Run) -> tuple[dict, dict, bytes]:
+    """LibreOffice's layout, with numbered tables cut where it breaks them (docx_continued):
+    the cuts, the heading pages and the layout (PDF bytes) of the result."""
+    splits: dict[int, int] = {}
+    for _ in range(LAYOUT_ROUNDS):
+        with run.clock.stage("docx"):
+            data = write_docx(document, thesis, run.cache, splits=splits, marks=True)
+        with run.clock.stage("docx: LibreOffice layout"):
+            layout = libreoffice.docx_to_pdf(data)
+        found = {t: row for t, row in continued.first_breaks(continued.row_pages(layout)).items()
+                 if splits.get(t, row) == row}  # a cut table breaks at its cut, by construction
+        if found.items() <= splits.items():
+            break
+        splits.update(found)
+    else:
+        run.reporter.warn("release mode: the continued tables did not settle in LibreOffice's layout; "
+                          "a continuation line may be off by a page", code="docx.layout-tables")
+    return splits, libreoffice.heading_pages(document.outline, layout), layout
 
 
 def _artefact(data: bytes, contents: str) -> Artefact:
@@ -203,7 +228,7 @@ def bookmark_name(ident: str) -> str:
 
 
 def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[str, int] | None = None,
-               total: int | None = None) -> bytes:
+               total: int | None = None, splits: dict[int, int] | None = None, marks: bool = False) -> bytes:
     """The DOCX bytes: pandoc's writer, then a deterministic zip."""
     reference = reference_docx(thesis.profile, thesis.language, cache_dir)
     raw = pandoc.write(docx_ast(document, thesis, pages, total), "docx", thesis.root,
@@ -211,7 +236,7 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
     replace = {"docProps/core.xml": core_properties(thesis).encode()}
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         names = z.namelist()
-        replace["word/document.xml"] = document_body(z.read("word/document.xml"))
+        replace["word/document.xml"] = document_body(z.read("word/document.xml"), thesis, splits or {}, marks)
         if "word/numbering.xml" in names:
             replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
         if any(name.endswith(".svg") for name in names):
@@ -219,9 +244,10 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
     return normalise_zip(raw, replace)
 
 
-def document_body(xml: bytes) -> bytes:
-    """word/document.xml with landscape sections completed and table rows kept whole, the
-    header row repeated on every page (unchanged when it has neither)."""
+def document_body(xml: bytes, thesis: Thesis, splits: dict[int, int], marks: bool) -> bytes:
+    """word/document.xml with landscape sections completed, table rows kept whole, the header
+    row repeated on every page, numbered tables cut at `splits` under a continuation line
+    (rows bookmarked for the layout with `marks`); unchanged when it has no table or section."""
     if b"<w:tbl>" not in xml and xml.count(b"<w:sectPr") <= 1:
         return xml
     from lxml import etree
@@ -229,6 +255,10 @@ def document_body(xml: bytes) -> bytes:
     body = root.find(W_NS + "body")
     sections(body)
     repeat_headers(body)
+    tables = continued.numbered_tables(body, thesis.labels.table)
+    if marks:
+        continued.mark_rows(tables)
+    continued.split_tables(tables, splits, thesis.labels.table_continued)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -74,7 +74,8 @@ def sections(body) -> None:
 
 
 def repeat_headers(body) -> None:
-    """Each table's first row repeats on every page; no row splits across pages."""
+    """No row splits across pages; the header row repeats on every page (pandoc marks it
+    `w:tblHeader` itself: kept, and added where a header row lacks it)."""
     for table in body.iter(W + "tbl"):
         for index, row in enumerate(table.findall(W + "tr")):
             props = row.find(W + "trPr")
@@ -82,11 +83,11 @@ def repeat_headers(body) -> None:
                 props = row.makeelement(W + "trPr", {})
                 row.insert(0 if row.find(W + "tblPrEx") is None else 1, props)
             props.append(props.makeelement(W + "cantSplit", {}))
-            if index == 0 and table.find(f"{W}tblGrid") is not None and _has_header(table):
+            if index == 0 and _has_header(table) and props.find(W + "tblHeader") is None:
                 props.append(props.makeelement(W + "tblHeader", {}))
 
 
 def _has_header(table) -> bool:
-    """Pandoc marks a header row with the table look's firstRow (tblLook w:firstRow="1")."""
+    """Pandoc marks a table with a header row in its look (tblLook w:firstRow="1")."""
     look = table.find(f"{W}tblPr/{W}tblLook")
-    return look is not None and look.get(W + "firstRow") in ("1", "true")
+    return look is not None and look.get(W + "firstRow") in ("1", "true", "on")
