@@ -21,7 +21,7 @@ from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
 from . import docx_continued as continued
 from ..units import PAPER_MM, TWIPS_PER_MM
-from .docx_blocks import docx_div, docx_inline, repeat_headers, sections
+from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
 from .svg_fallback import add_fallbacks
 from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
@@ -255,6 +255,7 @@ def document_body(xml: bytes, thesis: Thesis, splits: dict[int, int], marks: boo
     body = root.find(W_NS + "body")
     sections(body)
     repeat_headers(body)
+    table_text(body)
     tables = continued.numbered_tables(body, thesis.labels.table)
     if marks:
         continued.mark_rows(tables)

@@ -14,7 +14,9 @@ import copy
 
 from .. import ast
 from ..document import FLUSH, KEYWORDS, LANDSCAPE, PAGE_TOTAL
-from .ooxml import FLUSH_STYLE
+from .ooxml import FLUSH_STYLE, TABLE_TEXT_STYLE
+
+TABLE_TEXT_ID = TABLE_TEXT_STYLE.replace(" ", "")  # python-docx's style id for the name
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A paragraph ending a section; the build completes its sectPr from the document's last one.
@@ -71,6 +73,15 @@ def sections(body) -> None:
     if not first:  # the last section follows a landscape one: its first page is numbered
         for title_pg in last.findall(W + "titlePg"):
             last.remove(title_pg)
+
+
+def table_text(body) -> None:
+    """Paragraphs in table cells in the single-spaced table style (pandoc gives them Compact,
+    the body's spacing)."""
+    for table in body.iter(W + "tbl"):
+        for style in table.iter(W + "pStyle"):
+            if style.get(W + "val") == "Compact":
+                style.set(W + "val", TABLE_TEXT_ID)
 
 
 def repeat_headers(body) -> None:

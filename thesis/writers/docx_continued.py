@@ -117,7 +117,7 @@ def _line_row(header, label: str, number: str, columns: int):
     t.text = text
     borders = _el(header, "tcBorders", None, *(_el(header, side, {"val": "nil"}) for side in ("top", "left", "right")))
     cell_props = _el(header, "tcPr", None, _el(header, "gridSpan", {"val": str(columns)}), borders)
-    para = _el(header, "p", None, _el(header, "pPr", None, _el(header, "pStyle", {"val": "Compact"}),
+    para = _el(header, "p", None, _el(header, "pPr", None, _el(header, "pStyle", {"val": "TableText"}),
                                       _el(header, "jc", {"val": "left"})), _el(header, "r", None, t))
     row_props = _el(header, "trPr", None, _el(header, "cantSplit"), _el(header, "tblHeader"))
     return _el(header, "tr", None, row_props, _el(header, "tc", None, cell_props, para))

@@ -23,7 +23,7 @@ from .. import pandoc
 from ..config import Profile
 from ..pandoc import LANG_TAGS
 from ..units import PAPER_MM
-from .ooxml import EQUATION_STYLE, FLUSH_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
+from .ooxml import EQUATION_STYLE, FLUSH_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, TABLE_TEXT_STYLE, WHERE_STYLE
 
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "indent": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -46,6 +46,7 @@ def build_reference(profile: Profile, language: str) -> bytes:
     _heading_styles(document, profile)
     _footnote_styles(document, profile)
     _flush_style(document, profile)
+    _table_text(document, profile)
     _caption_styles(document, profile)
     _toc_styles(document, profile)
     _equation_styles(document, profile)
@@ -258,6 +259,29 @@ def _flush_style(document, profile: Profile) -> None:
     _no_hyphens(style)
 
 
+# Cell margins as the PDF's table inset: 4 pt left and right, 2 pt above and below (Typst's
+# inset adds the difference between its text edges and Word's single line, 0.12 em, itself).
+CELL_MARGINS_TWIPS = {"top": 40, "left": 80, "bottom": 40, "right": 80}
+
+
+def _table_text(document, profile: Profile) -> None:
+    """Table cells single-spaced from the left edge (GOST 2.105 allows it; the PDF does the same)."""
+    style = document.styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Compact"]
+    style.paragraph_format.first_line_indent = Mm(0)
+    _line_spacing(style.paragraph_format, 1.0)
+
+
+def _cell_margins(tblpr) -> None:
+    margins = tblpr.find(qn("w:tblCellMar"))
+    if margins is None:
+        return
+    for side, twips in CELL_MARGINS_TWIPS.items():
+        element = margins.find(qn(f"w:{side}"))
+        if element is not None:
+            element.set(qn("w:w"), str(twips))
+
+
 def _no_hyphens(style) -> None:
     """Never hyphenated: headings, contents entries, captions, key words (as in the PDF)."""
     ppr = style.element.get_or_add_pPr()
@@ -370,6 +394,7 @@ def _table_style(document) -> None:
     later = [el for el in tblpr if el.tag in (qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"),
                                                qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription"))]
     later[0].addprevious(borders) if later else tblpr.append(borders)
+    _cell_margins(tblpr)
 
 
 
