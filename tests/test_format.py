@@ -177,3 +177,13 @@ def test_code_blocks_are_black_in_both_outputs(tmp_path):
     with zipfile.ZipFile(result.outputs["docx"]) as z:
         document = z.read("word/document.xml").decode()
     assert "def quorum" in document and "Tok\"" not in document  # no highlighter token styles
+
+
+def test_pipe_table_columns_are_as_wide_as_their_longest_word(transformed):
+    document = transformed("# Глава\n\n| № | Исследование | Год |\n|---|---|---|\n| 1 | Исследование | 2015 |\n\n"
+                           ": Таблица\n", language="ru")
+    table = next(b for b in document.blocks if b["t"] == "Table")
+    widths = [spec[1]["c"] for spec in table["c"][2]]
+    assert widths[1] > widths[2] > widths[0]  # by content, not three equal thirds
+    text_pt = (210 - 30 - 10) / 25.4 * 72     # kz-diploma's text width
+    assert widths[1] * text_pt >= len("Исследование") * 14 * 0.5 + 8  # the word fits, with the insets
