@@ -187,3 +187,32 @@ def test_pipe_table_columns_are_as_wide_as_their_longest_word(transformed):
     assert widths[1] > widths[2] > widths[0]  # by content, not three equal thirds
     text_pt = (210 - 30 - 10) / 25.4 * 72     # kz-diploma's text width
     assert widths[1] * text_pt >= len("Исследование") * 14 * 0.5 + 8  # the word fits, with the insets
+
+
+@pytest.mark.parametrize("language, heading, expected", [
+    ("kk", "# Аңдатпа", "б., 1 сурет, 1 кесте"),
+    ("ru", "# Реферат", "с., 1 рис., 1 табл."),
+    ("en", "# Abstract", "p., 1 fig., 1 tab."),
+])
+def test_the_statistics_line_speaks_the_thesis_language(tmp_path, language, heading, expected):
+    import shutil
+    import yaml
+    from thesis import ast
+    from thesis.build import prepare
+    root = copy_project("minimal", tmp_path)
+    for chapter in (root / "content").glob("*.md"):
+        chapter.unlink()
+    (root / "figures").mkdir()
+    shutil.copy(copy_project("format", tmp_path / "f") / "figures" / "form.png",
+                root / "figures" / "a.png")
+    (root / "content" / "01-text.md").write_text(
+        f"{heading}\n\nText.\n\n# Глава\n\n![Схема](figures/a.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Caption\n",
+        encoding="utf-8")
+    config = yaml.safe_load((root / "thesis.yaml").read_text(encoding="utf-8"))
+    config.update(language=language, keywords=["один", "два", "три", "четыре", "пять"])
+    (root / "thesis.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    blocks = prepare(root, Options(), Reporter(quiet=True))[1].blocks
+    assert blocks[0]["t"] == "Header" and dict(blocks[0]["c"][1][2])["kind"] == "abstract"
+    line = ast.stringify(blocks[1]["c"])
+    assert line.startswith("0 " + expected), line  # the page count is the writers' (a field)
+    assert ast.stringify(blocks[2]["c"][1]) == "ОДИН, ДВА, ТРИ, ЧЕТЫРЕ, ПЯТЬ"

@@ -189,7 +189,7 @@ class Labels:
     table_continued: str = option(doc="Line above a continued table's repeated header; {n} is the table number")
     abstract: str = option("", doc="Реферат / abstract title (a structural element, never numbered)")
     terms: str = option("", doc="Terms and definitions title (a structural element)")
-    abstract_stats: str = option("{pages} p., {figures} fig., {tables} tables, {sources} sources, {appendices} app.",
+    abstract_stats: str = option("{pages} p., {figures} fig., {tables} tab., {sources} ref., {appendices} app.",
                                  doc="Реферат statistics line (GOST 7.32 5.3.2); parts counting 0 are left out")
     appendix_status: dict[str, str] = option({}, doc="Appendix status words by id: mandatory, recommended, informative")
     groups: dict[str, str] = option(doc="Source list group headings by group id")
