@@ -130,10 +130,10 @@ def test_a_typed_statistics_line_is_replaced_with_a_warning(tmp_path):
 
 
 def test_sections_of_an_appendix_and_a_typed_appendix_heading(transformed):
-    document = transformed("# Глава\n\nТекст.\n\n# Приложение А. Анкета\n\n(рекомендуемое)\n\n## Вопросы\n\n"
+    document = transformed("# Глава\n\nТекст.\n\n# Приложение к главе\n\n# Приложение А. Анкета\n\n(рекомендуемое)\n\n## Вопросы\n\n"
                            "### Первый\n\n# Данные {.appendix status=справочное}\n\n## Описание\n", language="ru")
     texts = [(h.level, h.text) for h in document.outline]
-    assert texts == [(1, "1 Глава"), (1, "ПРИЛОЖЕНИЕ А (рекомендуемое) Анкета"), (2, "А.1 Вопросы"),
+    assert texts == [(1, "1 Глава"), (1, "2 Приложение к главе"), (1, "ПРИЛОЖЕНИЕ А (рекомендуемое) Анкета"), (2, "А.1 Вопросы"),
                      (3, "А.1.1 Первый"), (1, "ПРИЛОЖЕНИЕ Б (справочное) Данные"), (2, "Б.1 Описание")]
 
 

@@ -49,8 +49,9 @@ def structural_kind(header: dict, names: dict[str, str]) -> str | None:
 def typed_appendix(text: str, names: dict[str, str]) -> tuple[str, str] | None:
     """(letter, title) of a heading typed as "Приложение А. Анкета" / "ҚОСЫМША Б" / "Appendix C: …"."""
     words = "|".join(re.escape(name) for name, kind in names.items() if kind == "appendix")
-    match = re.match(rf"^({words})\s+([^\W\d_]\d?)(?:\s*[.:—–-]\s*|\s+|$)(.*)$", text.strip(), re.I | re.S)
-    return (match.group(2).upper(), match.group(3).strip()) if words and match else None
+    # The letter as typed, a capital ("Приложение к главе 2" is no appendix А).
+    match = re.match(rf"^(?i:{words})\s+([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\d?)(?:\s*[.:—–-]\s*|\s+|$)(.*)$", text.strip(), re.S)
+    return (match.group(1), match.group(2).strip()) if words and match else None
 
 
 # GOST 7.32: appendix letters skip Ё З Й О Ч Ъ Ы Ь (Cyrillic) and I O (Latin).
