@@ -240,7 +240,7 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
         if "word/numbering.xml" in names:
             replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
         if any(name.endswith(".svg") for name in names):
-            replace.update(add_fallbacks({name: z.read(name) for name in names}))
+            replace.update(add_fallbacks({name: replace.get(name) or z.read(name) for name in names}))
     return normalise_zip(raw, replace)
 
 
