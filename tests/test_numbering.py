@@ -86,7 +86,7 @@ def test_every_display_formula_numbered_by_default(continuous):
     numbered = [(n.kind, n.ident, n.number) for n in result.document.numbered if n.kind == "equation"]
     docx = zipfile.ZipFile(result.outputs["docx"]).read("word/document.xml").decode()
     # The DOCX: "(" prefix SEQ ")" after the formula, in the Equation paragraph style.
-    paragraphs = re.findall(r'<w:p><w:pPr><w:pStyle w:val="Equation" />.*?</w:p>', docx, re.S)
+    paragraphs = re.findall(r'<w:p><w:pPr><w:pStyle w:val="Equation" ?/>.*?</w:p>', docx, re.S)
     numbers = ["".join(re.findall(r"<w:t>([^<]*)</w:t>", p)) for p in paragraphs]
     assert numbers == ["(1)", "(2)", "(3)", "(А.1)"], numbers
     assert all("<m:oMath>" in p and 'SEQ Formula' in p for p in paragraphs)
@@ -100,7 +100,7 @@ def test_unlabelled_formulas_unnumbered_when_the_profile_says_labelled(tmp_path_
     for text in (_pdf_text(result), _docx_text(result)):
         assert "формула (1) верна" in text and "Итог: формулы (1), (2), приложение А." in text
     docx = zipfile.ZipFile(result.outputs["docx"]).read("word/document.xml").decode()
-    assert docx.count('<w:pStyle w:val="Equation" />') == 3
+    assert len(re.findall(r'<w:pStyle w:val="Equation" ?/>', docx)) == 3  # pandoc's or lxml's spelling
     assert docx.count("<m:oMathPara>") == 1  # the unlabelled one: pandoc's centred display formula
 
 

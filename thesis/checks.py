@@ -15,7 +15,7 @@ from . import ast, bibliography, crossref, lint
 from .bibliography import Bibliography
 from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
-from .document import Document
+from .document import TYPED_STATISTICS, Document
 from .files import inside
 from .rawmarkup import HTML_FORMATS, meanings
 from .sources import FORBIDDEN_META
@@ -153,6 +153,47 @@ def heading_levels(document: Document, thesis: Thesis) -> list[Diagnostic]:
                        "every heading up one level", path, line, "source.heading-level")]
 
 
+def typed_statistics(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A реферат statistics line typed by hand: the build computes it and replaces this one."""
+    def normal(text: str) -> str:
+        return " ".join(text.split()).casefold().rstrip(".:")
+    names = {normal(n) for labels in thesis.profile.labels.values()
+             for n in [labels.abstract, *labels.aliases.get("abstract", [])] if n}
+    blocks = document.blocks
+    found = []
+    for i, block in enumerate(blocks[:-1]):
+        if block["t"] == "Header" and block["c"][0] == 1 and (
+                "abstract" in block["c"][1][1] or normal(ast.stringify(block["c"][2])) in names):
+            following = blocks[i + 1]
+            text = ast.stringify(following["c"]) if following["t"] in ("Para", "Plain") else ""
+            if TYPED_STATISTICS.match(text):
+                path, line = thesis.locate(text.strip()[:30]) or (None, None)
+                found.append(Diagnostic("warning", f"statistics line typed by hand ({text.strip()!r}): the build "
+                                        "counts pages, figures, tables, sources and appendices and prints its own",
+                                        path, line, "abstract.typed"))
+    return found
+
+
+TYPED_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?|\d+\s+(тарау|бөлім))(\s|$)", re.I)
+
+
+def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A heading typed with its number ("1.2 Title", "Глава 1") or a final period: the build
+    numbers headings, and GOST 7.32 puts no period after one."""
+    found = []
+    for header in document.index.get("Header", []):
+        text = ast.stringify(header["c"][2]).strip()
+        problem = ("starts with a typed number (the build numbers headings: write it without)"
+                   if TYPED_NUMBER.match(text) else
+                   "ends with a period (GOST 7.32: no period after a heading)"
+                   if text.endswith(".") and not text.endswith("..") else None)
+        if problem:
+            path, line = thesis.locate(text[:40]) or (None, None)
+            found.append(Diagnostic("warning", f"heading {text!r} {problem}", path, line,
+                                    "heading.number" if problem.startswith("starts") else "heading.period"))
+    return found
+
+
 CHECKS = [
     heading_levels,    # '##' used as the top level
     chapter_metadata,  # no file or format keys from a chapter's YAML
@@ -160,6 +201,8 @@ CHECKS = [
     images,            # images inside the project, existing, not remote
     citations,         # every key defined; unused and incomplete entries warned
     crossref.check,    # every @fig:/@tbl:/@eq:/@sec: reference names a label defined once
+    typed_statistics,  # the реферат's "61 с., 3 рис." is computed, never typed
+    heading_typing,    # no typed heading numbers, no final period
 ]
 
 

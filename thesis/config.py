@@ -39,6 +39,10 @@ def _citation_form(value: str) -> str | None:
     return None if value in ("", "note", "numeric") else f"must be 'note' or 'numeric', not {value!r}"
 
 
+def _keywords(words: list[str]) -> str | None:
+    return None if not words or 5 <= len(words) <= 15 else f"GOST 7.32 asks for 5 to 15 key words, not {len(words)}"
+
+
 def _year(value: int) -> str | None:
     return None if 1900 <= value <= 2100 else f"{value} is not a plausible year"
 
@@ -80,6 +84,8 @@ class ThesisConfig:
     bibliography: list[str] = option([], doc="BibTeX files")
     nocite: list[str] = option([], doc="Keys listed in the source list although never cited ('*' for all)")
     citations: str = option("", doc="'note' or 'numeric': overrides the profile's citation form", check=_citation_form)
+    keywords: list[str] = option([], doc="Key words of the реферат (5 to 15): printed in capitals, and the PDF/DOCX metadata",
+                                 check=_keywords)
     suppress_warnings: list[str] = option([], doc="Warning codes not reported, e.g. bib.incomplete "
                                                   "(then --strict ignores them too)", check=_suppressible)
 
@@ -174,13 +180,18 @@ class Labels:
     appendix: str = option(doc="Appendix word")
     figure: str = option(doc="Figure caption word")
     table: str = option(doc="Table caption word")
-    table_continued: str = option(doc="Heading of a continued table")
     list_of_figures: str = option("List of Figures", doc="Title of the list of figures (\\listoffigures)")
     list_of_tables: str = option("List of Tables", doc="Title of the list of tables (\\listoftables)")
     figure_ref: str = option("", doc="A reference to a figure, '{n}' its number: 'рис. {n}' (empty: the caption word)")
     table_ref: str = option("", doc="A reference to a table: 'табл. {n}' (empty: the caption word)")
     equation_ref: str = option("({n})", doc="A reference to a formula: '({n})'")
     section_ref: str = option("{n}", doc="A reference to a chapter or section: '{n}', 'раздел {n}'")
+    table_continued: str = option(doc="Line above a continued table's repeated header; {n} is the table number")
+    abstract: str = option("", doc="Реферат / abstract title (a structural element, never numbered)")
+    terms: str = option("", doc="Terms and definitions title (a structural element)")
+    abstract_stats: str = option("{pages} p., {figures} fig., {tables} tab., {sources} ref., {appendices} app.",
+                                 doc="Реферат statistics line (GOST 7.32 5.3.2); parts counting 0 are left out")
+    appendix_status: dict[str, str] = option({}, doc="Appendix status words by id: mandatory, recommended, informative")
     groups: dict[str, str] = option(doc="Source list group headings by group id")
     aliases: dict[str, list[str]] = option({}, doc="Other headings recognised as a structural element")
     title_page: dict[str, str] = option({}, doc="Fixed words of the title page")
@@ -234,6 +245,12 @@ class Equations:
 
 
 @dataclass(kw_only=True)
+class Tables:
+    cell_align: Literal["left", "center", "right"] = option("left", doc="Body cells (columns the author left at the default)")
+    header_align: Literal["left", "center", "right"] = option("center", doc="Header cells")
+
+
+@dataclass(kw_only=True)
 class Profile:
     """A university format, as data (`profiles/<name>.yaml`)."""
 
@@ -251,6 +268,7 @@ class Profile:
     source_list: SourceList = option(doc="The source list")
     captions: Captions = option(doc="Figure and table captions")
     equations: Equations = option(doc="Display formulas", default_factory=Equations)
+    tables: Tables = option(doc="Table cell alignment", default_factory=Tables)
     title_page: str = option("kz-diploma", doc="Title page template: templates/{typst,docx}/title-<name>.* "
                                                 "(the project's own templates/ first, then the tool's)")
     citation_style: str = option("gost-r-7.0.5-note", doc="CSL style: a file in styles/ (the project's first, "

@@ -18,13 +18,15 @@ Ground layer: imports nothing of the project but `ast`. The transforms write the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .ast import Node, attr
 
 # Structural elements: unnumbered, centred, each on a new page (GOST 7.32).
-STRUCTURAL = ("contents", "introduction", "conclusion", "references", "abbreviations", "appendix")
+STRUCTURAL = ("contents", "abstract", "terms", "introduction", "conclusion", "references", "abbreviations",
+              "appendix")
 HEADING_RULES = ("chapter", "section", "subsection", "structural")
 LEVEL_RULES = {1: "chapter", 2: "section", 3: "subsection"}
 
@@ -40,6 +42,14 @@ LIST_OF = "list-of"              # class of an empty Div standing for a generate
 NUMBER = "number"                # Figure/Table/equation attribute: its number as printed
 EQUATION = "equation"            # class of the Span holding a display formula
 WHERE = "where"                  # class of the Div holding the text right after a formula
+PAGE_TOTAL = "page-total"        # class of a Span the writers fill with the output's page count
+KEYWORDS = "keywords"            # class of the Div holding the реферат's key words
+FLUSH = "flush"                  # class of a Div whose paragraphs start at the left edge, unhyphenated
+LANDSCAPE = "landscape"          # class of a Div printed on landscape pages
+
+# A реферат statistics line typed by hand ("61 с., 3 рис., 4 табл."; "45 б., 2 сурет"; "61 p., 3 fig."):
+# the check warns, the transform replaces it with the computed one.
+TYPED_STATISTICS = re.compile(r"^\s*\d+\s*(с|стр|б|бет|p|pp|pages)\b\.?\s*,(\s*\d+\s*[^\d,;]+[,;]?){1,6}\s*$", re.I)
 
 
 @dataclass

@@ -36,7 +36,7 @@ def create(dest: Path, profile: str = "kz-diploma", language: str = "kk") -> lis
     find_profile(profile, TOOL)  # an unknown profile: the user error that lists the known ones
     words = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))[language]
     values = {**words, "language": language, "year": datetime.date.today().year, "profile": profile,
-              "chapters": [], "bibliography": ["bibliography/sources.bib"], "nocite": [],
+              "chapters": [], "bibliography": ["bibliography/sources.bib"], "nocite": [], "citations": "", "keywords": [],
               "suppress_warnings": []}
     files = {
         "thesis.yaml": _render("thesis.yaml.j2", fields=list(_fields(ThesisConfig, values))),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..context import Thesis
 from ..document import Document
-from . import citations, content, lists, numbering, raw, references, sourcelist, structure
+from . import abstract, citations, content, glossary, lists, numbering, raw, references, sourcelist, structure, tables
 
 TRANSFORMS = [
     raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
@@ -15,11 +15,15 @@ TRANSFORMS = [
     content.image_paths,     # images as project-relative paths, decoded as the writers decode them
     lists.letter_lists,      # "а) … б) …" enumerations as paragraphs, not bullets
     structure.number_headings,  # structural headings, numbering, letter case, the outline
+    glossary.glossary_entries,  # terms/abbreviations: "термин — определение" from the left edge
     numbering.mark_equations,   # each display formula its own paragraph; "где" lines marked
     numbering.number_elements,  # figure, table and formula numbers, once for both outputs
     numbering.resolve_references,  # @fig:x, [-@eq:x], @sec:x as "рис. 1.2", "2.3", "2.1"
     references.place_source_list,  # the source list under its heading
     sourcelist.group_source_list,  # grouped, sorted and numbered the university's way
+    abstract.abstract_statistics,  # реферат: "61 с., 3 рис., …" counted, key words in capitals
+    tables.align_cells,      # body cells left, header cells centred (as the profile says)
+    tables.column_widths,    # widths from the content: no word broken in a narrow column
     content.keep_language_only,  # no metadata but the language reaches the writers
 ]
 

@@ -6,6 +6,8 @@ carry the same numbers and the same letter case.
 
 from __future__ import annotations
 
+import re
+
 from .. import ast
 from ..context import Thesis
 from ..document import (FIGURE_PREFIX, KIND, LEVEL_RULES, RULE, STRUCTURAL, Document, Heading,
@@ -21,7 +23,8 @@ def structural_names(thesis: Thesis) -> dict[str, str]:
     names: dict[str, str] = {}
     for labels in thesis.profile.labels.values():
         for kind in STRUCTURAL:
-            names[_normal(getattr(labels, kind))] = kind
+            if getattr(labels, kind):
+                names[_normal(getattr(labels, kind))] = kind
         for kind, aliases in labels.aliases.items():
             for alias in aliases:
                 names[_normal(alias)] = kind
@@ -39,7 +42,16 @@ def structural_kind(header: dict, names: dict[str, str]) -> str | None:
             return kind
     if "structural" in classes:
         return "structural"
-    return names.get(_normal(ast.stringify(header["c"][2])))
+    text = ast.stringify(header["c"][2])
+    return names.get(_normal(text)) or ("appendix" if typed_appendix(text, names) else None)
+
+
+def typed_appendix(text: str, names: dict[str, str]) -> tuple[str, str] | None:
+    """(letter, title) of a heading typed as "Приложение А. Анкета" / "ҚОСЫМША Б" / "Appendix C: …"."""
+    words = "|".join(re.escape(name) for name, kind in names.items() if kind == "appendix")
+    # The letter as typed, a capital ("Приложение к главе 2" is no appendix А).
+    match = re.match(rf"^(?i:{words})\s+([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\d?)(?:\s*[.:—–-]\s*|\s+|$)(.*)$", text.strip(), re.S)
+    return (match.group(1), match.group(2).strip()) if words and match else None
 
 
 # GOST 7.32: appendix letters skip Ё З Й О Ч Ъ Ы Ь (Cyrillic) and I O (Latin).
@@ -61,13 +73,23 @@ class _Numbering:
         self.counters = [0, 0, 0]
         self.appendices = 0
         self.in_structural = False
+        self.letter = ""  # the appendix the headings are in ("" outside appendices)
+        self.inner = [0, 0]  # section and subsection counters inside it
 
     def number(self, level: int, kind: str | None, rule, classes: list[str]) -> str:
         """The number a heading gets ('' for none); appendices get their letter."""
         if kind == "appendix":
             self.appendices += 1
-            return appendix_letter(self.appendices - 1, self.thesis.language)
+            self.letter = appendix_letter(self.appendices - 1, self.thesis.language)
+            self.inner = [0, 0]
+            return self.letter
         explicit_off = "unnumbered" in classes or "-" in classes
+        if level == 1:
+            self.letter = ""
+        if self.letter and not explicit_off and level in (2, 3):  # GOST 7.32 6.14: "А.1", "А.1.2"
+            self.inner[level - 2] += 1
+            self.inner[level - 1:] = [0] * (2 - (level - 1))
+            return ".".join([self.letter, *map(str, self.inner[:level - 1])])
         if kind or self.in_structural or explicit_off or not (rule and rule.numbering):
             return ""
         self.counters[level - 1] += 1
@@ -80,17 +102,22 @@ def number_headings(document: Document, thesis: Thesis) -> None:
     """Number chapters/sections, mark structural headings, set letter case; record the outline."""
     names = structural_names(thesis)
     numbering = _Numbering(thesis)
-    for block in document.blocks:
+    statuses = appendix_statuses(thesis)
+    blocks = document.blocks
+    for position, block in enumerate(blocks):
         if block["t"] != "Header":
             continue
         level, (ident, classes, kv), content = block["c"]
         kind = structural_kind(block, names) if level == 1 else None
         if level == 1:
             numbering.in_structural = kind is not None
+        if kind == "appendix":
+            content, status = _appendix_parts(block, blocks, position, names, statuses)
+            kv = set_attrs(kv, status=status) if status else kv
         rule_name = "structural" if kind else LEVEL_RULES.get(level)
         rule = getattr(thesis.profile.headings, rule_name) if rule_name else None
         number = numbering.number(level, kind, rule, classes)
-        content = _printed(content, number, kind, rule, thesis)
+        content = _printed(content, number, kind, rule, thesis, dict(kv).get("status", ""))
         attrs = {RULE: rule_name or "subsection", KIND: kind or rule_name or "deep"}
         if level == 1:  # what figures and tables under it are numbered with ("1.2", "А.1")
             attrs[FIGURE_PREFIX] = number if kind == "appendix" else (str(numbering.counters[0]) if number else "")
@@ -99,12 +126,41 @@ def number_headings(document: Document, thesis: Thesis) -> None:
         document.outline.append(Heading(level, ident, ast.stringify(content), attrs[KIND], number))
 
 
-def _printed(content: list, number: str, kind: str | None, rule, thesis: Thesis) -> list:
-    """The heading text as printed: case per the rule, the number or "ҚОСЫМША А" before it."""
+def appendix_statuses(thesis: Thesis) -> dict[str, str]:
+    """Status word or id in any language ("обязательное", "(справочное)", "mandatory") → id."""
+    found = {}
+    for labels in thesis.profile.labels.values():
+        for status, word in labels.appendix_status.items():
+            found[_normal(word)] = found[_normal(status)] = status
+    return found
+
+
+def _appendix_parts(block: dict, blocks: list, position: int, names: dict, statuses: dict) -> tuple[list, str]:
+    """An appendix heading's title (a typed "Приложение А." taken off) and its status id: the
+    `status=` attribute, else a "(обязательное)" paragraph right below (taken out of the text)."""
+    content = block["c"][2]
+    typed = typed_appendix(ast.stringify(content), names)
+    if typed and names.get(_normal(ast.stringify(content))) != "appendix":
+        content = ast.inlines(typed[1])
+    status = statuses.get(_normal(dict(ast.attr(block)[2]).get("status", "")), "")
+    following = blocks[position + 1] if position + 1 < len(blocks) else None
+    if following and following["t"] == "Para":
+        text = ast.stringify(following["c"]).strip()
+        if text.startswith("(") and text.endswith(")") and _normal(text[1:-1]) in statuses:
+            status = status or statuses[_normal(text[1:-1])]
+            blocks[position + 1] = ast.Div([])  # now part of the heading (an empty Div prints nothing)
+    return content, status
+
+
+def _printed(content: list, number: str, kind: str | None, rule, thesis: Thesis, status: str = "") -> list:
+    """The heading text as printed: case per the rule, the number or "ҚОСЫМША А" before it
+    and the appendix status "(обязательное)" under that."""
     if rule and rule.case == "upper" and kind != "appendix":
         content = _upper(content)  # GOST 7.32: an appendix title keeps its case under "ҚОСЫМША А"
     if kind == "appendix":
-        return ast.inlines(f"{thesis.labels.appendix} {number}") + [{"t": "LineBreak"}] + content
+        word = thesis.labels.appendix_status.get(status, "")
+        status_line = ast.inlines(f"({word})") + [{"t": "LineBreak"}] if word else []
+        return ast.inlines(f"{thesis.labels.appendix} {number}") + [{"t": "LineBreak"}] + status_line + content
     if number:
         return ast.inlines(number) + [ast.Space()] + content
     return content

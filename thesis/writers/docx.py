@@ -19,7 +19,9 @@ from ..document import (EQUATION, FIGURE_PREFIX, PAGE_BREAK, SOURCE_GROUP, WHERE
 from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
+from . import docx_continued as continued
 from ..units import PAPER_MM, TWIPS_PER_MM
+from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
 from .svg_fallback import add_fallbacks
 from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
@@ -36,33 +38,60 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
     with run.clock.stage("docx"):
         data = write_docx(document, thesis, run.cache)
     if not run.options.release:
-        return _artefact(data, "draft: contents without page numbers (--release numbers them)")
+        return _artefact(data, "draft: contents without page numbers, continued tables without their line "
+                               "(--release adds both)")
     if libreoffice.soffice() is None:
         run.reporter.warn("release mode: LibreOffice is not installed, so the DOCX contents has no "
                           "page numbers (Debian: libreoffice-writer-nogui)", code="docx.no-layout")
         return _artefact(data, "release without LibreOffice: contents without page numbers")
-    with run.clock.stage("docx: LibreOffice layout"):
-        pages = libreoffice.heading_pages(document.outline, libreoffice.docx_to_pdf(data))
+    splits, pages, layout = _release_layout(document, thesis, run)
     listed = document.listed(thesis.profile.contents.depth)
     if missing := [h.text for h in listed if h.ident not in pages]:
         run.reporter.warn(f"release mode: LibreOffice's layout did not show where {len(missing)} heading(s) "
                           f"landed ({', '.join(missing[:3])}): their contents entries have no page number",
                           code="docx.layout-missing")
     with run.clock.stage("docx"):
-        data = write_docx(document, thesis, run.cache, pages=pages)
-    return _artefact(data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings)")
+        data = write_docx(document, thesis, run.cache, pages=pages, total=libreoffice.page_count(layout),
+                          splits=splits)
+    return _artefact(data, f"release: contents numbered from a LibreOffice layout ({len(pages)} headings), "
+                           f"{len(splits)} table(s) continued")
+
+
+LAYOUT_ROUNDS = 4  # a cut moves what follows: a later table's first break may move too
+
+
+def _release_layout(document: Document, thesis: Thesis, run: Run) -> tuple[dict, dict, bytes]:
+    """LibreOffice's layout, with numbered tables cut where it breaks them (docx_continued):
+    the cuts, the heading pages and the layout (PDF bytes) of the result."""
+    splits: dict[int, int] = {}
+    for _ in range(LAYOUT_ROUNDS):
+        with run.clock.stage("docx"):
+            data = write_docx(document, thesis, run.cache, splits=splits, marks=True)
+        with run.clock.stage("docx: LibreOffice layout"):
+            layout = libreoffice.docx_to_pdf(data)
+        found = {t: row for t, row in continued.first_breaks(continued.row_pages(layout)).items()
+                 if splits.get(t, row) == row}  # a cut table breaks at its cut, by construction
+        if found.items() <= splits.items():
+            break
+        splits.update(found)
+    else:
+        run.reporter.warn("release mode: the continued tables did not settle in LibreOffice's layout; "
+                          "a continuation line may be off by a page", code="docx.layout-tables")
+    return splits, libreoffice.heading_pages(document.outline, layout), layout
 
 
 def _artefact(data: bytes, contents: str) -> Artefact:
     return Artefact({NAME: data}, detail=contents, facts={"contents": contents})
 
 
-def docx_ast(document: Document, thesis: Thesis, pages: dict[str, int] | None = None) -> dict:
+def docx_ast(document: Document, thesis: Thesis, pages: dict[str, int] | None = None,
+             total: int | None = None) -> dict:
     """The AST for the docx writer: title page and contents first, styled headings, captions."""
     out = copy.copy(document.ast)  # shared with the other writers: copy what changes, never mutate
+    blocks = ast.rewrite(document.blocks, lambda node: docx_inline(node, total))
     out["blocks"] = [ast.RawBlock("openxml", title_page_xml(thesis)),
                      ast.RawBlock("openxml", contents_xml(document.listed(thesis.profile.contents.depth), thesis, pages)),
-                     *map_blocks(document.blocks, _docx_block)]
+                     *map_blocks(blocks, _docx_block)]
     _caption_fields(out, thesis)
     return out
 
@@ -76,6 +105,8 @@ def _docx_block(block: dict) -> dict | None:
         return _styled_heading(block)
     if kind == "Div" and PAGE_BREAK in ast.attr(block)[1]:
         return ast.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+    if kind == "Div" and (marked := docx_div(block, map_blocks(block["c"][1], _docx_block))) is not None:
+        return marked
     if kind in ("Table", "Figure") or (
             kind in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList")
             and any(node["t"] in ("Table", "Figure") for node in ast.walk(block))):
@@ -146,18 +177,23 @@ def title_page_xml(thesis: Thesis) -> str:
     page_w, page_h = PAPER_MM[profile.page.size]
     m = profile.page.margins
     size = profile.sizes.title_page.pt
+    spacing = profile.text.line_spacing  # the title page's paragraphs are body-spaced, as in the PDF
     page = {"size_pt": size, "text_width_mm": page_w - m.left.mm - m.right.mm,
             "text_height_mm": page_h - m.top.mm - m.bottom.mm, "twips_per_mm": TWIPS_PER_MM,
-            "line_twips": size * LINE_EM * 20}
+            "line_twips": size * LINE_EM * 20 * spacing, "line_spacing": spacing}
+
+    def height(text: str, width_mm: float, pt: float, bold: bool = False) -> float:
+        return text_height(text, width_mm, pt, bold) * spacing
     return render("docx", f"title-{profile.title_page}.xml.j2", thesis.root, meta=title_fields(thesis),
-                  labels=labels(thesis), page=page, height=text_height)
+                  labels=labels(thesis), page=page, height=height)
 
 
 LINE_EM = 1.15  # single spacing of a Times-metric face, baseline to baseline
 
 
 def text_height(text: str, width_mm: float, pt: float, bold: bool = False) -> float:
-    """The height (twips) a text takes at this width and size, single-spaced."""
+    """The height (twips) a text takes at this width and size, single-spaced (the title page
+    scales it by the profile's line spacing)."""
     return _lines(text, width_mm, pt, bold) * pt * LINE_EM * 20
 
 
@@ -191,19 +227,40 @@ def bookmark_name(ident: str) -> str:
     return "X" + hashlib.sha1(ident.encode()).hexdigest()[1:]
 
 
-def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[str, int] | None = None) -> bytes:
+def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[str, int] | None = None,
+               total: int | None = None, splits: dict[int, int] | None = None, marks: bool = False) -> bytes:
     """The DOCX bytes: pandoc's writer, then a deterministic zip."""
     reference = reference_docx(thesis.profile, thesis.language, cache_dir)
-    raw = pandoc.write(docx_ast(document, thesis, pages), "docx", thesis.root,
-                       [f"--reference-doc={reference}"], binary=True)
+    raw = pandoc.write(docx_ast(document, thesis, pages, total), "docx", thesis.root,
+                       [f"--reference-doc={reference}", "--syntax-highlighting=none"], binary=True)  # code in black
     replace = {"docProps/core.xml": core_properties(thesis).encode()}
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         names = z.namelist()
+        replace["word/document.xml"] = document_body(z.read("word/document.xml"), thesis, splits or {}, marks)
         if "word/numbering.xml" in names:
             replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
         if any(name.endswith(".svg") for name in names):
-            replace.update(add_fallbacks({name: z.read(name) for name in names}))
+            replace.update(add_fallbacks({name: replace.get(name) or z.read(name) for name in names}))
     return normalise_zip(raw, replace)
+
+
+def document_body(xml: bytes, thesis: Thesis, splits: dict[int, int], marks: bool) -> bytes:
+    """word/document.xml with landscape sections completed, table rows kept whole, the header
+    row repeated on every page, numbered tables cut at `splits` under a continuation line
+    (rows bookmarked for the layout with `marks`); unchanged when it has no table or section."""
+    if b"<w:tbl>" not in xml and xml.count(b"<w:sectPr") <= 1:
+        return xml
+    from lxml import etree
+    root = etree.fromstring(xml)
+    body = root.find(W_NS + "body")
+    sections(body)
+    repeat_headers(body)
+    table_text(body)
+    tables = continued.numbered_tables(body, thesis.labels.table)
+    if marks:
+        continued.mark_rows(tables)
+    continued.split_tables(tables, splits, thesis.labels.table_continued)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -242,7 +299,7 @@ def core_properties(thesis: Thesis) -> str:
     date = datetime.datetime.fromtimestamp(thesis.epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     config = thesis.project.thesis
     return render("docx", "core.xml.j2", thesis.root, title=config.title, author=config.author,
-                  language=pandoc.LANG_TAGS[thesis.language], date=date)
+                  language=pandoc.LANG_TAGS[thesis.language], date=date, keywords=", ".join(config.keywords))
 
 
 def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:

@@ -23,7 +23,7 @@ from .. import pandoc
 from ..config import Profile
 from ..pandoc import LANG_TAGS
 from ..units import PAPER_MM
-from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
+from .ooxml import EQUATION_STYLE, FLUSH_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, TABLE_TEXT_STYLE, WHERE_STYLE
 
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "indent": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -45,6 +45,8 @@ def build_reference(profile: Profile, language: str) -> bytes:
     _body_styles(document, profile)
     _heading_styles(document, profile)
     _footnote_styles(document, profile)
+    _flush_style(document, profile)
+    _table_text(document, profile)
     _caption_styles(document, profile)
     _toc_styles(document, profile)
     _equation_styles(document, profile)
@@ -211,6 +213,7 @@ def _heading_style(style, rule, profile: Profile) -> None:
     fmt.keep_with_next = True
     fmt.page_break_before = rule.page_break
     _line_spacing(fmt, profile.text.line_spacing)
+    _no_hyphens(style)
 
 
 def _outline_level(style, level: int) -> None:
@@ -239,6 +242,53 @@ def _heading_styles(document, profile: Profile) -> None:
         _heading_style(document.styles[name], rules.structural, profile)
 
 
+# CT_PPrBase children after suppressAutoHyphens (schema order), for insert_element_before.
+PPR_AFTER_HYPHENS = ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+                     "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                     "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                     "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                     "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _flush_style(document, profile: Profile) -> None:
+    """Paragraphs from the left edge, unhyphenated: the реферат's key words, terms lists."""
+    style = document.styles.add_style(FLUSH_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Body Text"]
+    style.paragraph_format.first_line_indent = Mm(0)
+    style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _no_hyphens(style)
+
+
+# Cell margins as the PDF's table inset: 4 pt left and right, 2 pt above and below (Typst's
+# inset adds the difference between its text edges and Word's single line, 0.12 em, itself).
+CELL_MARGINS_TWIPS = {"top": 40, "left": 80, "bottom": 40, "right": 80}
+
+
+def _table_text(document, profile: Profile) -> None:
+    """Table cells single-spaced from the left edge (GOST 2.105 allows it; the PDF does the same)."""
+    style = document.styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Compact"]
+    style.paragraph_format.first_line_indent = Mm(0)
+    _line_spacing(style.paragraph_format, 1.0)
+
+
+def _cell_margins(tblpr) -> None:
+    margins = tblpr.find(qn("w:tblCellMar"))
+    if margins is None:
+        return
+    for side, twips in CELL_MARGINS_TWIPS.items():
+        element = margins.find(qn(f"w:{side}"))
+        if element is not None:
+            element.set(qn("w:w"), str(twips))
+
+
+def _no_hyphens(style) -> None:
+    """Never hyphenated: headings, contents entries, captions, key words (as in the PDF)."""
+    ppr = style.element.get_or_add_pPr()
+    if ppr.find(qn("w:suppressAutoHyphens")) is None:
+        ppr.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *PPR_AFTER_HYPHENS)
+
+
 def _footnote_styles(document, profile: Profile) -> None:
     text = document.styles["Footnote Text"]
     text.font.size = Pt(profile.sizes.footnote.pt)
@@ -265,7 +315,8 @@ def _caption_styles(document, profile: Profile) -> None:
         fmt = style.paragraph_format
         fmt.alignment = align
         fmt.first_line_indent = Mm(0)
-        _line_spacing(fmt, profile.text.line_spacing)
+        _line_spacing(fmt, 1.0)  # a caption of two lines is single-spaced (as in the PDF)
+        _no_hyphens(style)
     document.styles["Figure"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.styles["Figure"].paragraph_format.first_line_indent = Mm(0)
 
@@ -302,6 +353,7 @@ def _toc_styles(document, profile: Profile) -> None:
         fmt.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         style.font.size = Pt(profile.sizes.body.pt)
         style.font.bold = False
+        _no_hyphens(style)
 
 
 def _equation_styles(document, profile: Profile) -> None:
@@ -342,6 +394,7 @@ def _table_style(document) -> None:
     later = [el for el in tblpr if el.tag in (qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"),
                                                qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription"))]
     later[0].addprevious(borders) if later else tblpr.append(borders)
+    _cell_margins(tblpr)
 
 
 

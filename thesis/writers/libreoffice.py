@@ -19,6 +19,8 @@ from pathlib import Path
 from ..diagnostics import UserError
 
 TIMEOUT_S = 180
+# Bookmarks also as named destinations: where each row of a numbered table landed (docx_continued).
+PDF_EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +44,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
         src.write_bytes(docx)
         profile = Path(tmp) / "profile"
         cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", tmp, str(src)]
+               "--convert-to", PDF_EXPORT, "--outdir", tmp, str(src)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S,
                                   env={**os.environ, "HOME": tmp})
@@ -54,6 +56,12 @@ def docx_to_pdf(docx: bytes) -> bytes:
             message = proc.stderr.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
             raise UserError(f"LibreOffice could not convert the DOCX: {message}", code="tool.libreoffice")
         return out.read_bytes()
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of the laid-out document."""
+    import pypdf
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def outline_pages(pdf: bytes) -> list[tuple[str, int]]:

@@ -28,6 +28,7 @@ from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact
 from .fonts import FontChoice, choose_font, installed_families
+from .typst_blocks import typst_div, typst_inline, unruled_continuation_cells, with_continuation_row
 
 NAME = "thesis.pdf"
 
@@ -51,7 +52,8 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
     """The thesis PDF (and, with --keep-typst, its Typst source)."""
     font = choose_font(thesis.profile, run.reporter, run.options.ignore_system_fonts)
     with run.clock.stage("pdf: pandoc→typst"):
-        source = typst_source(thesis, typst_body(document.ast, thesis.root, run.cache / "typst"))
+        body = typst_body(document.ast, thesis.root, run.cache / "typst")
+        source = typst_source(thesis, unruled_continuation_cells(body))
     with run.clock.stage("pdf: typst"):
         result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session)
     for warning in result.warnings:
@@ -80,10 +82,11 @@ def leading(spacing: float) -> float:
 
 
 def _rendered_citation(node: dict) -> dict | None:
-    """A Cite as the text citeproc rendered (pandoc's Typst writer would emit `#cite`)."""
+    """A Cite as the text citeproc rendered (pandoc's Typst writer would emit `#cite`); the
+    page-count Span as Typst's count."""
     if node["t"] == "Cite":
         return {"t": "Span", "c": [["", [CITATION], []], ast.rewrite(node["c"][1], _rendered_citation)]}
-    return None
+    return typst_inline(node)
 
 
 def body_ast(doc: dict) -> dict:
@@ -112,8 +115,9 @@ def _typst_block(block: dict) -> list[dict] | None:
     if kind == "Div" and LIST_OF in ast.attr(block)[1]:
         figure_kind = {"figures": "image", "tables": "table"}[heading_attr(block, "list")]
         return [ast.RawBlock("typst", f'#list-of("{figure_kind}")')]
-    if kind in ("Figure", "Table") and number_of(block):
-        return _scoped(f"#set figure(numbering: (..n) => {typst_string(number_of(block))})", [block])
+    if kind in ("Figure", "Table") and number_of(block):  # a table: its continuation line in the header
+        shown = with_continuation_row(block) if kind == "Table" else block
+        return _scoped(f"#set figure(numbering: (..n) => {typst_string(number_of(block))})", [shown])
     if kind == "Para" and len(block["c"]) == 1 and EQUATION in _classes(block["c"][0]):
         span = block["c"][0]
         para = ast.Para(span["c"][1])  # the Math alone: the Span's id would become a Typst label
@@ -122,6 +126,8 @@ def _typst_block(block: dict) -> list[dict] | None:
         return _scoped(f"#set math.equation(numbering: (..n) => {typst_string('(' + number_of(span) + ')')})", [para])
     if kind == "Div" and WHERE in block["c"][0][1]:  # "где …" after a formula: from the left edge
         return _scoped("#set par(first-line-indent: (amount: 0pt, all: true))", block["c"][1])
+    if kind == "Div":  # key words, terms lists, landscape pages (their blocks mapped first)
+        return typst_div(block, map_blocks(block["c"][1], _typst_block))
     return None
 
 
@@ -198,7 +204,9 @@ def template_context(thesis: Thesis, body: str) -> dict:
         "region": LANG_TAGS[thesis.language].split("-")[1].lower(),
         "hyphenate": profile.text.hyphenate.get(thesis.language, False),
         "justify": profile.text.alignment == "justify",
+        "cell_align": profile.tables.cell_align,
         "leading": lead,
+        "single_leading": leading(1.0),
         "paragraph_spacing": profile.text.paragraph_spacing,
         "indent": profile.text.first_line_indent,
         "heading_rules": rules,
@@ -212,7 +220,8 @@ def template_context(thesis: Thesis, body: str) -> dict:
 
 def template_data(thesis: Thesis, fonts: list[str]) -> dict:
     """Every text the skeleton prints: metadata, labels, fonts (passed as JSON data)."""
-    return {"meta": title_fields(thesis), "labels": labels(thesis), "fonts": list(fonts), "keywords": []}
+    return {"meta": title_fields(thesis), "labels": labels(thesis), "fonts": list(fonts),
+            "keywords": list(thesis.project.thesis.keywords)}
 
 
 def typst_source(thesis: Thesis, body: str) -> str:
