@@ -116,3 +116,17 @@ def test_typst_source_of_the_minimal_thesis_is_golden(project, request):
     if request.config.getoption("--update-golden"):
         golden.write_text(typst, encoding="utf-8")
     assert typst == golden.read_text(encoding="utf-8"), "the Typst source changed: review and --update-golden"
+
+
+def test_bibliography_errors_come_with_every_other_problem(sample, run_cli):
+    """A broken .bib does not hide the chapters' problems: one build, every line."""
+    root = sample("cited")
+    with (root / "bibliography" / "sources.bib").open("a", encoding="utf-8") as bib:
+        bib.write("@book{broken1999,\n  author = {Иванов, И.}, title = {Сломано\n@book{another2000, title = {X}}\n")
+    chapter = root / "content" / "01-chapter.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\nЕще [@broken1999] и [@ghost77].\n\n"
+                       "![Нет](missing.png)\n", encoding="utf-8")
+    code, err = run_cli(root)
+    assert code == 1
+    assert [line.rsplit("[", 1)[1] for line in err] == ["bib.syntax]", "image.missing]", "cite.undefined]"]
+    assert "(entry 'broken1999')" in err[0] and "'ghost77'" in err[2]  # broken1999: said once, where it is

@@ -165,13 +165,13 @@ def test_bibtex_unbalanced_brace(cited, capsys):
     bib = cited / "bibliography" / "sources.bib"
     bib.write_text(bib.read_text().replace("pagetotal = {264},", "pagetotal = {264,"))
     fails(cited, capsys, "bibliography/sources.bib:1: error: syntax error: unexpected block start: `@book`. "
-                         "Was still looking for field-value closing `,` or `}` [bib.syntax]")
+                         "Was still looking for field-value closing `,` or `}` (entry 'baranovskii1983') [bib.syntax]")
 
 
 def test_bibtex_duplicate_key(cited, capsys):
     append(cited / "bibliography" / "sources.bib",
            "@book{nazarbaev2003,\n  author = {X}, title = {Y}, date = {2000}, langid = {kazakh}, group = {literature}}\n")
-    fails(cited, capsys, "bibliography/sources.bib:21: error: duplicate key 'nazarbaev2003' [bib.duplicate]")
+    fails(cited, capsys, "bibliography/sources.bib:21: error: duplicate key 'nazarbaev2003' for a different entry (first defined at bibliography/sources.bib:5) [bib.duplicate]")
 
 
 def test_undefined_citation_key_names_its_line(cited, capsys):

@@ -231,7 +231,9 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
             reporter.emit(diag)
     errors = [d for d in findings if d.level == "error"]
     if errors:
-        raise UserError.from_diagnostics(errors)
+        exc = UserError.from_diagnostics(errors)
+        exc.bibliography = bib  # what could be read: the build goes on to find the other problems
+        raise exc
     return bib
 
 
@@ -245,6 +247,9 @@ def _parse(text: str, path: Path, errors: list[Diagnostic]) -> list[Entry]:
                                      _same(block.previous_block, block.ignore_error_block)))
         elif isinstance(block, ParsingFailedBlock):
             errors.append(_error(path, line, f"syntax error: {_reason(block)}", "bib.syntax"))
+            if key := re.match(r"\s*@\w+\s*\{\s*([^,\s{}]+)\s*,", block.raw or ""):
+                errors[-1] = Diagnostic(**{**errors[-1].__dict__, "message": errors[-1].message
+                                           + f" (entry {key.group(1)!r})"})
     entries = []
     for raw in library.entries:
         fields = {f.key.lower(): str(f.value).strip() for f in raw.fields}

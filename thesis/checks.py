@@ -125,7 +125,11 @@ def citations(document: Document, thesis: Thesis) -> list[Diagnostic]:
     bib = thesis.bibliography if thesis.bibliography is not None else Bibliography()
     if thesis.bibliography is None and not places:
         return []
-    return bibliography.check_citations(bib, places, thesis.project.thesis.nocite)
+    found = bibliography.check_citations(bib, places, thesis.project.thesis.nocite)
+    if thesis.pending:  # a key of an entry that could not be read is already reported there
+        unread = {m.group(1) for d in thesis.pending if (m := re.search(r"\(entry '([^']+)'\)", d.message))}
+        found = [d for d in found if not (d.code == "cite.undefined" and any(f"'{k}'" in d.message for k in unread))]
+    return found
 
 
 def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[str | None, int | None]]]:
@@ -221,7 +225,7 @@ def run_checks(document: Document, thesis: Thesis, reporter: Reporter,
                early: list[Diagnostic] = ()) -> None:
     """Every check (and the source checks' `early` findings); warnings reported, all errors
     raised together."""
-    errors = []
+    errors = list(thesis.pending)
     for found in [list(early)] + [check(document, thesis) for check in CHECKS]:
         # dict.fromkeys: one line per problem (an image in a citation's prefix is met twice).
         for diag in dict.fromkeys(found):

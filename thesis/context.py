@@ -41,6 +41,9 @@ class Thesis:
     bibliography: Bibliography | None
     bibliography_files: tuple[Path, ...]
     epoch: int  # SOURCE_DATE_EPOCH of the build: the date every output carries
+    # Errors found while loading that let the build go on to the check stage (the
+    # bibliography's): reported there with everything else.
+    pending: tuple = ()
 
     @property
     def root(self) -> Path:

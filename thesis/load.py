@@ -25,24 +25,27 @@ DEFAULT_EPOCH = 1420070400  # 2015-01-01: used when neither SOURCE_DATE_EPOCH no
 
 
 def load(root: Path, options: Options, reporter: Reporter) -> Thesis:
-    """The thesis' inputs, read and checked: every problem of the chapters' metadata and of
-    the bibliography in one UserError."""
+    """The thesis' inputs, read and checked. A chapter's metadata problem stops the build
+    here (pandoc would act on it); the bibliography's errors are kept for the check stage, so
+    one build reports them with every citation, image and raw-markup problem (the thesis is
+    then parsed without citeproc)."""
     project = load_project(root, reporter, options.profile)
     chapters = read_chapters(project)
     bib_paths = bibliography_paths(project)
     findings: list[Diagnostic] = [d for chapter in chapters for d in check_metadata_blocks(chapter)]
-    bib = None
+    bib, pending = None, ()
     try:
         if bib_paths:
             bib = bibliography.load_bibliography(bib_paths, reporter, project.profile.source_list)
     except UserError as exc:
-        findings += exc.diagnostics
+        bib, pending = getattr(exc, "bibliography", None), tuple(exc.diagnostics)
     for diag in findings:
         if diag.level != "error":
             reporter.emit(diag)
     if errors := [d for d in findings if d.level == "error"]:
-        raise UserError.from_diagnostics(errors)
-    return Thesis(project, tuple(chapters), bib, tuple(bib_paths), source_date_epoch(root))
+        raise UserError.from_diagnostics(errors + list(pending))
+    return Thesis(project, tuple(chapters), bib, () if pending else tuple(bib_paths), source_date_epoch(root),
+                  pending)
 
 
 def inputs(thesis: Thesis, document: Document | None = None) -> set[Path]:

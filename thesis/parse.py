@@ -38,12 +38,12 @@ def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
         return pandoc.parse([c.path for c in thesis.chapters], thesis.root, items, csl, language,
                             thesis.project.thesis.nocite, Reporter(quiet=True) if quiet else reporter)
 
-    others = sorted(languages_needed(thesis) - {thesis.language})
+    others = sorted(languages_needed(thesis) - {thesis.language}) if items else []
     with ThreadPoolExecutor(max_workers=1 + len(others)) as pool:
         jobs = {lang: pool.submit(run, lang) for lang in [thesis.language, *others]}
         runs = {lang: job.result() for lang, job in jobs.items()}
         doc = runs.pop(thesis.language)
-        missed = sorted(languages_needed(thesis, doc) - set(runs) - {thesis.language})
+        missed = sorted(languages_needed(thesis, doc) - set(runs) - {thesis.language}) if items else []
         runs.update(zip(missed, pool.map(run, missed)))
     return Document(doc, citeproc_runs=runs, index=ast.index(doc["blocks"]))
 
