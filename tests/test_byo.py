@@ -103,3 +103,23 @@ def test_bibtex_as_reference_managers_export_it(sample):
     assert "С. 1–6" not in pdf and "P. 1–6" in pdf  # an English source keeps English words
     notes = [d for d in reporter.diagnostics if d.code == "bib.langid"]
     assert len(notes) == 5 and all(d.level == "note" for d in notes)
+
+
+def test_a_long_url_breaks_at_its_separators_in_both_outputs(sample):
+    from helpers import pdf_pages
+    root = sample("minimal")
+    url = "https://www.example.org/research/integration/central-asia/reports/2019/annual-report-on-regional-integration.pdf"
+    (root / "content" / "03-url.md").write_text(f"# URL\n\nSee <{url}> for details.\n", encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        document = z.read("word/document.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    assert "https://www.\u200bexample.\u200borg/\u200bresearch/" in document  # break opportunities
+    assert f'Target="{url}"' in rels  # the link itself unchanged
+    lines = [p for p in pdf_pages(result.outputs["pdf"]) if "See" in p]
+    assert lines and "See https://www." in lines[0]
+    if libreoffice.soffice() is not None:
+        laid = pypdf.PdfReader(io.BytesIO(libreoffice.docx_to_pdf(result.outputs["docx"].read_bytes())))
+        text = next(p.extract_text() for p in laid.pages if "See" in (p.extract_text() or ""))
+        first = next(line for line in text.splitlines() if "See" in line)
+        assert "https://www." in first  # the URL starts on the line of "See", not after a stretched line

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 from .. import ast
 from ..document import FLUSH, KEYWORDS, LANDSCAPE, PAGE_TOTAL
@@ -24,8 +25,22 @@ SECTION_END = ('<w:p><w:pPr><w:sectPr><w:pgSz w:orient="{orient}"/>'
                '<w:type w:val="nextPage"/></w:sectPr></w:pPr></w:p>')
 
 
+# Word and LibreOffice break a line only at spaces: a long URL would stretch the justified
+# line before it. A zero-width space after its separators lets it break there, as the PDF does.
+_URL_BREAKS = re.compile(r"(?<=[/.?&=_-])(?=[^/.?&=_\s-])")
+
+
+def breakable_url(text: str) -> str:
+    """A URL as text with break opportunities (zero-width spaces) after / . ? & = _ -."""
+    head, sep, rest = text.partition("://")
+    return head + sep + _URL_BREAKS.sub("\u200b", rest) if sep else text
+
+
 def docx_inline(node: dict, total: int | None) -> dict | None:
-    """A PAGE_TOTAL Span as a NUMPAGES field (cached result: the laid-out count, if known)."""
+    """A PAGE_TOTAL Span as a NUMPAGES field (cached result: the laid-out count, if known);
+    a URL shown as text (a link's or a source's) breakable at its separators."""
+    if node["t"] == "Str" and "://" in node["c"]:
+        return ast.Str(breakable_url(node["c"]))
     if node["t"] == "Span" and PAGE_TOTAL in ast.attr(node)[1]:
         shown = str(total) if total else "0"
         return ast.RawInline("openxml", (
