@@ -93,3 +93,21 @@ def test_both_outputs_and_the_warning(sample):
     assert any(page.startswith("Суреттер тізімі") for page in pdf)
     assert [(d.code, d.line) for d in reporter.warnings if d.code.startswith("source.raw")] == [
         ("source.raw-latex", 28)]
+
+
+def test_lists_of_figures_and_tables_in_both_outputs(sample):
+    root = sample("rendered")
+    chapter = sorted((root / "content").glob("*.md"))[0]
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\\listoffigures\n\n\\listoftables\n",
+                       encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    pdf = pdf_pages(result.outputs["pdf"])
+    docx = docx_texts(result.outputs["docx"], "word/document.xml")
+    figures = next(p for p in pdf if p.startswith("Суреттер тізімі"))
+    tables = next(p for p in pdf if p.startswith("Кестелер тізімі"))
+    caption_figure = next(t for t in docx if t.startswith("Сурет 1 —"))
+    caption_table = next(t for t in docx if t.startswith("Кесте 1 —"))
+    assert caption_figure.split("—")[1].split()[0] in figures
+    assert caption_table.split("—")[1].split()[0] in tables
+    i, j = docx.index("Суреттер тізімі"), docx.index("Кестелер тізімі")
+    assert docx[i + 1] == caption_figure and docx[j + 1] == caption_table

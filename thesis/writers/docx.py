@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .. import ast, pandoc
 from ..context import Run, Thesis
-from ..document import (EQUATION, FIGURE_PREFIX, PAGE_BREAK, SOURCE_GROUP, WHERE, Document, Heading,
-                        heading_rule, map_blocks, number_of, split_number)
+from ..document import (EQUATION, FIGURE_PREFIX, LIST_OF, PAGE_BREAK, SOURCE_GROUP, WHERE, Document, Heading,
+                        heading_attr, heading_rule, map_blocks, number_of, split_number)
 from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
@@ -89,11 +89,27 @@ def docx_ast(document: Document, thesis: Thesis, pages: dict[str, int] | None = 
     """The AST for the docx writer: title page and contents first, styled headings, captions."""
     out = copy.copy(document.ast)  # shared with the other writers: copy what changes, never mutate
     blocks = ast.rewrite(document.blocks, lambda node: docx_inline(node, total))
+    blocks = map_blocks(blocks, lambda block: _list_of(block, document, thesis))
     out["blocks"] = [ast.RawBlock("openxml", title_page_xml(thesis)),
                      ast.RawBlock("openxml", contents_xml(document.listed(thesis.profile.contents.depth), thesis, pages)),
                      *map_blocks(blocks, _docx_block)]
     _caption_fields(out, thesis)
     return out
+
+
+def _list_of(block: dict, document: Document, thesis: Thesis) -> dict | None:
+    """A generated list (\\listoffigures, \\listoftables): a TOC field over the captions' sequence,
+    pre-filled with "Сурет 1 — caption" for each numbered figure (or table)."""
+    if block["t"] != "Div" or LIST_OF not in ast.attr(block)[1]:
+        return None
+    kind = {"figures": "Figure", "tables": "Table"}[heading_attr(block, "list")]
+    words = thesis.labels
+    word = words.figure if kind == "Figure" else words.table
+    entries = [f"{word} {number_of(node)} — {ast.stringify(node['c'][1][1])}"
+               for node in ast.walk(document.blocks) if node["t"] == kind and number_of(node)]
+    return ast.RawBlock("openxml", render("docx", "list-of.xml.j2", thesis.root, entries=entries,
+                                          sequence="".join(word.split()),
+                                          title=words.list_of_figures if kind == "Figure" else words.list_of_tables))
 
 
 def _docx_block(block: dict) -> dict | None:
