@@ -123,3 +123,40 @@ def test_a_long_url_breaks_at_its_separators_in_both_outputs(sample):
         text = next(p.extract_text() for p in laid.pages if "See" in (p.extract_text() or ""))
         first = next(line for line in text.splitlines() if "See" in line)
         assert "https://www." in first  # the URL starts on the line of "See", not after a stretched line
+
+
+def _built_unchanged(sample, name):
+    from helpers import docx_texts, pdf_pages
+    reporter = Reporter(quiet=True)
+    result = build(sample(name), Options(), reporter)
+    pdf = re.sub(r"\s+", " ", " ".join(pdf_pages(result.outputs["pdf"])).replace("\u00ad ", ""))
+    docx = " ".join(docx_texts(result.outputs["docx"], "word/document.xml"))
+    notes = " ".join(docx_texts(result.outputs["docx"], "word/footnotes.xml", "footnote"))
+    return pdf, docx, notes, reporter
+
+
+def test_an_english_thesis_from_elsewhere_builds_unchanged(sample):
+    """pandoc-crossref, math Typst lacks symbols for, *emphasis*.word, LaTeX and HTML leftovers,
+    an SVG figure, a Zotero export: built as it is, nothing of the leftovers printed."""
+    pdf, docx, notes, reporter = _built_unchanged(sample, "byo-en")
+    for text in (pdf, docx):
+        assert "Section 2 describes the model" in text and "Figure 1 shows its stages" in text
+        assert "Table 1 compares the models" in text and "(@tbl:errors)" not in text
+        assert "TODO" not in text and "\\newpage" not in text and "\\label" not in text
+        assert "Hausmann R., Hwang J., Rodrik D. What you export matters" in text
+        assert "World Trade Organization. World Trade Statistical Review 2019" in text
+    assert "Figure 1 — The forecasting pipeline" in pdf and "List of Figures" in pdf
+    assert "Earlier work used ARIMA.Later work did not." in pdf
+    assert not reporter.errors and all(d.code in ("source.metadata", "bib.langid") for d in reporter.diagnostics)
+
+
+def test_a_russian_thesis_with_a_scholar_bib_builds_unchanged(sample):
+    pdf, docx, notes, reporter = _built_unchanged(sample, "byo-ru")
+    for text in (pdf, docx):
+        assert "изучены подробно [1; 2]" in text and "в разделе 1, результаты приведены в табл. 1" in text
+        assert "случайный лес [2, с. 220]" in text  # an English source's page keeps GOST's in-text "с."
+        assert "Бокерия Л. А., Голухова Е. З., [и др.] Хирургическое" in text
+        assert "/ A. L. Goldberger [et al.] // Circulation" in text  # English words for an English source
+        assert "Черновик" not in text
+    assert notes == ""  # numeric references: no footnotes
+    assert not reporter.errors and not reporter.warnings

@@ -241,8 +241,17 @@ def missing_fields(entry, entries: dict) -> list[str]:
         need = need + ["volume"]
     if entry.type in ("online",) or fields.get("url"):
         need = need + (["urldate"] if "urldate" not in need else [])
-    return [name for name in dict.fromkeys(need)
-            if not fields.get(name) and not (name == "location" and fields.get("address"))]
+    aliases = {"location": ("address",), "urldate": ("note",), "journaltitle": ("journal",),
+               "publisher": ("institution", "school", "organization")}  # what exports write instead
+    return [name for name in dict.fromkeys(need) if not fields.get(name)
+            and not any(_stands_for(name, alias, fields.get(alias, "")) for alias in aliases.get(name, ()))]
+
+
+def _stands_for(name: str, alias: str, value: str) -> bool:
+    """Whether an exported field gives what `name` would: `note = {Accessed: 12-02-2026}` an urldate."""
+    if name == "urldate":
+        return bool(re.search(r"(?i)accessed|дата обращения|қаралған", value))
+    return bool(value)
 
 
 # ---------------------------------------------------------------- the profile's variant of the style

@@ -52,6 +52,9 @@ _ATTRS = re.compile(r"\{[#.=][^}\n]*\}|\{[^}\n]*=[^}\n]*\}")
 _CITATION = re.compile(r"\[[^\[\]\n]*?-?@[\w:.#$%&+?<>~/-][^\[\]]*\]|(?<![\w@])-?@[\w][\w:.#$%&+?<>~/-]*\w|"
                        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HTML = re.compile(r"</?[a-zA-Z][^>\n]*>")
+# LaTeX written for another tool (the build reads it as raw TeX): environments and commands.
+_LATEX_ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?(?:\[[^\]\n]*\])?(?:\{[^{}\n]*\})*")
 _ESCAPE = re.compile(r"\\[^\w\s]")
 _TABLE_RULE = re.compile(r"^[ \t]*[|+]?[ \t]*:?-{3,}:?[ \t]*(?:[|+][ \t]*:?-{3,}:?[ \t]*)*[|+]?[ \t]*$|"
                          r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,})[ \t]*$", re.M)
@@ -76,7 +79,7 @@ def mask_markdown(text: str) -> tuple[str, list[tuple[int, int]]]:
             _blank(chars, *m.span())
 
     for pattern in (_FRONT, _META_BLOCK, _FENCE, _INDENTED_CODE, _COMMENT, _CODE, _DISPLAY_MATH,
-                    _INLINE_MATH, _ESCAPE):
+                    _INLINE_MATH, _LATEX_ENV, _LATEX_COMMAND, _ESCAPE):
         hole(pattern)
     hole(_URL, keep_urls=True)
     for pattern in (_LINK_TARGET, _REF_DEF, _FOOTNOTE_LABEL, _ATTRS, _CITATION, _HTML, _TABLE_RULE):
