@@ -78,7 +78,7 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch |
     with clock.stage("load"):
         thesis = load(root.resolve(), options, reporter)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        early = pool.submit(check_sources, thesis)  # the sources' typography, while pandoc parses
+        early = pool.submit(check_sources, thesis, cache)  # the sources' typography, while pandoc parses
         with clock.stage("parse"):
             document = parse(thesis, cache, reporter)
         with clock.stage("check"):

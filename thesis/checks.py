@@ -216,9 +216,10 @@ SOURCE_CHECKS = [
 ]
 
 
-def check_sources(thesis: Thesis) -> list[Diagnostic]:
-    """The findings of every source check (run beside the parse stage)."""
-    return [diag for check in SOURCE_CHECKS for diag in check(None, thesis)]
+def check_sources(thesis: Thesis, cache: Path | None = None) -> list[Diagnostic]:
+    """The findings of every source check (run beside the parse stage; `cache`: where they
+    may keep what they found in files that did not change)."""
+    return [diag for check in SOURCE_CHECKS for diag in check(None, thesis, cache)]
 
 
 def run_checks(document: Document, thesis: Thesis, reporter: Reporter,
