@@ -50,7 +50,8 @@ def docx_texts(path: Path, part: str, element: str = "p") -> list[str]:
     for node in root.iter(w + element):
         if node.get(w + "type") in ("separator", "continuationSeparator"):
             continue
-        text = " ".join("".join(t.text or "" for t in node.iter(w + "t")).split())
+        # Zero-width spaces (the break opportunities in long URLs) are not seen by a reader.
+        text = " ".join("".join(t.text or "" for t in node.iter(w + "t")).replace("\u200b", "").split())
         if text:
             texts.append(text)
     return texts
