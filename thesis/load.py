@@ -19,6 +19,7 @@ from .context import Options, Thesis
 from .diagnostics import Diagnostic, Reporter, UserError
 from .document import Document
 from .files import TOOL_ROOT, project_file
+from .guards import check_chapter
 from .sources import bibliography_paths, check_metadata_blocks, read_chapters
 
 DEFAULT_EPOCH = 1420070400  # 2015-01-01: used when neither SOURCE_DATE_EPOCH nor git gives one
@@ -32,6 +33,8 @@ def load(root: Path, options: Options, reporter: Reporter) -> Thesis:
     project = load_project(root, reporter, options.profile)
     chapters = read_chapters(project)
     bib_paths = bibliography_paths(project)
+    for chapter in chapters:  # before pandoc: shapes that would hang or crash it (one at a time)
+        check_chapter(chapter.path, chapter.text)
     findings: list[Diagnostic] = [d for chapter in chapters for d in check_metadata_blocks(chapter)]
     bib, pending = None, ()
     try:

@@ -1,0 +1,112 @@
+"""Nothing hangs, nothing crashes: each pathological class fails fast with chapter:line, and the
+inline-element/punctuation and TeX-math classes that once crashed Typst now build."""
+
+from __future__ import annotations
+
+import time
+
+import pypdf
+import pytest
+
+from helpers import copy_project
+from thesis import guards
+from thesis.build import Options, build
+from thesis.diagnostics import Reporter, UserError
+
+CHAPTER = "content/01-theory.md"
+
+
+def _with(tmp_path, text: str):
+    root = copy_project("minimal", tmp_path)
+    chapter = root / CHAPTER
+    before = chapter.read_text(encoding="utf-8")
+    chapter.write_text(before + "\n" + text + "\n", encoding="utf-8")
+    return root, before.count("\n") + 2  # the 1-based line where `text` starts
+
+
+def _error(root, targets=("pdf", "docx")) -> tuple[UserError, float]:
+    start = time.perf_counter()
+    with pytest.raises(UserError) as info:
+        build(root, Options(targets=targets), Reporter(quiet=True))
+    return info.value, time.perf_counter() - start
+
+
+PATHOLOGICAL = {
+    "closed brackets": "[" * 12 + "a" + "]" * 12,        # pandoc: over a minute
+    "unclosed brackets": "see [" + " [".join("abcdefghijklmnopqrst"),
+    "spans": "[a" * 60 + "]{.x}" * 60,                     # pandoc: over 30 s
+    "block quotes": ">" * 400 + " a",                      # JSON RecursionError (exit 3 before)
+    "quotes Typst refuses": ">" * 17 + " a",               # Typst: show rule depth
+    "lists": "\n".join("  " * i + "- a" for i in range(80)),
+    "emphasis run": "*_" * 200 + "a" + "_*" * 200,         # Python RecursionError
+    "emphasis with words": "*a _b " * 30 + "c" + "_ d* " * 30,
+    "mixed containers": "- > " * 20 + "a",
+}
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_pathological_nesting_fails_fast_at_the_line(tmp_path, name):
+    root, line = _with(tmp_path, PATHOLOGICAL[name])
+    error, seconds = _error(root)
+    diag = error.diagnostic
+    # The line where the limit is passed: within the text added, the first line for one-liners.
+    assert diag.path.endswith("01-theory.md"), str(diag)
+    assert line <= diag.line < line + PATHOLOGICAL[name].count("\n") + 1, str(diag)
+    assert diag.code == "source.nesting", str(diag)
+    assert seconds < 5, f"{name}: {seconds:.1f} s"
+
+
+def test_limits_leave_ordinary_nesting_alone(tmp_path):
+    text = ("> quote\n>\n> > nested [see [@x, p. [3]]]\n\n"
+            + "\n".join("  " * i + "- level" for i in range(6))
+            + "\n\n***bold italic*** _[span]{.smallcaps}_ $[0,1) \\cup [2,3)$ `[[[[[[[[`\n")
+    assert guards.scan(text) is None
+
+
+def test_unclosed_front_matter_names_chapter_and_line(tmp_path):
+    root, line = _with(tmp_path, "\n---\ntitle: x\nfoo bar\n\nMore text")
+    error, _ = _error(root)
+    assert error.diagnostic.path.endswith("01-theory.md")
+    assert error.diagnostic.line == line + 1  # the `---` after the blank line
+    assert "never closed" in error.diagnostic.message
+
+
+def test_yaml_error_names_chapter(tmp_path):
+    root, line = _with(tmp_path, "\n---\ntitle: [x\n---\n\nb")
+    error, _ = _error(root)
+    assert error.diagnostic.path.endswith("01-theory.md") and error.diagnostic.line >= line
+
+
+def test_too_deep_ast_is_located_when_the_text_scan_misses_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(guards, "scan", lambda text: None)  # only the AST backstop is left
+    root, line = _with(tmp_path, "*a _b " * 30 + "c" + "_ d* " * 30)
+    error, _ = _error(root)
+    assert error.diagnostic.path.endswith("01-theory.md") and error.diagnostic.line == line
+    assert "more than" in error.diagnostic.message
+
+
+ELEMENTS = ["**a**", "*a*", "~~a~~", "^a^", "~a~", "[a]{.smallcaps}", "[a]{.underline}", "[a]{.x}",
+            "[a](https://example.com)", "`a`", "$a$", "^[note]", '"a"', "[a]{.mark}"]
+FOLLOWING = [".b", ".б", "(b)", "[b]", ".", ".5", ":b", "#b", "$", "\\.b", "..b", "{b}", "'b", "!b"]
+
+
+def test_every_inline_element_before_every_punctuation_builds(tmp_path):
+    lines = [f"X{i}{e}{f} Y{i}" for i, (e, f) in enumerate((e, f) for e in ELEMENTS for f in FOLLOWING)]
+    root, _ = _with(tmp_path, "\n\n".join(lines))
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(result.outputs["pdf"]).pages)
+    assert "strong.b" not in text
+    for i in range(len(lines)):
+        assert f"Y{i}" in text  # nothing swallowed
+
+
+TEX = r"""\cap \sqcap \ominus \otimes \odot \bigcap \bigodot \bigotimes \circleddash \llbracket
+\rrbracket \bigsqcap \Cap \cup \oplus \times \sum_{i=1}^n \int_0^1 \mathbb{R} \frac{a}{b} \sqrt[3]{x}
+\left( x \right) \langle x \rangle \varnothing \nabla \partial \infty \leq \geq \neq \to \mapsto""".split()
+
+
+def test_tex_math_commands_compile_through_typst(tmp_path):
+    root, _ = _with(tmp_path, "\n\n".join(f"M{i} $a {c} b$ and $$x_{{{c}}}$$" for i, c in enumerate(TEX)))
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    text = pypdf.PdfReader(result.outputs["pdf"]).pages
+    assert any("∩" in p.extract_text() for p in text)
