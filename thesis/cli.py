@@ -39,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
                    help="diagnostics as plain lines or GitHub annotations")
     p.add_argument("--release", action="store_true",
                    help="release mode (default when CI=true): number the DOCX contents from a LibreOffice layout")
+    p.add_argument("--pdf-standard", choices=["none", "a-2b", "a-3b"],
+                   help="archive standard of the PDF (PDF/A-2b or PDF/A-3b); default: the profile's pdf_standard")
     p.add_argument("--keep-typst", action="store_true", help="also write build/thesis.typ")
     p.add_argument("--version", action="version", version=f"thesis {__version__}")
     return p
@@ -73,7 +75,7 @@ def _main(argv: list[str] | None) -> int:
         with interrupts_stop_the_build(state, restore=argv is not None):
             from .build import Options, build
             options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
-                              keep_typst=args.keep_typst,
+                              keep_typst=args.keep_typst, pdf_standard=args.pdf_standard,
                               release=args.release or os.environ.get("CI", "").lower() == "true")
             result = build(args.project, options, reporter)
             state["written"] = True

@@ -277,6 +277,9 @@ class Profile:
         "note", doc="Footnotes (GOST R 7.0.5 notes) or numeric references in the text, '[12, с. 45]', "
                     "numbered in the source list's order (thesis.yaml's `citations` overrides)")
     raw_blocks: bool = option(False, doc="Allow raw Typst/OpenXML blocks in chapters")
+    pdf_standard: Literal["none", "a-2b", "a-3b"] = option(
+        "none", doc="Archive standard of the PDF: none, a-2b (PDF/A-2b) or a-3b (PDF/A-3b, allows "
+                    "attached files); `--pdf-standard` overrides it")
 
 
 # ================================================================ loading

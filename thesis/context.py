@@ -30,6 +30,7 @@ class Options:
     ignore_system_fonts: bool = False
     keep_typst: bool = False
     release: bool = False  # lay the DOCX out with LibreOffice to number its contents page
+    pdf_standard: str | None = None  # "none", "a-2b", "a-3b": overrides the profile's pdf_standard
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
         body = typst_body(document.ast, thesis.root, run.cache / "typst")
         source = typst_source(thesis, unruled_continuation_cells(body))
     with run.clock.stage("pdf: typst"):
-        result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session)
+        result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session,
+                             standard=run.options.pdf_standard or thesis.profile.pdf_standard)
     for warning in result.warnings:
         run.reporter.warn(f"typst: {warning}", code="typst.warning")
     files = {NAME: result.pdf}
@@ -89,13 +90,88 @@ def _rendered_citation(node: dict) -> dict | None:
     return typst_inline(node)
 
 
+def _alt_text(node: dict) -> dict | None:
+    """An inline image with its Markdown description as alternative text (the tagged PDF's
+    /Alt): pandoc's Typst writer (3.9) writes none, so the image sits in a scope that sets it.
+    A figure is left whole here (`_figure_alt` scopes it: its image is Typst code there)."""
+    if node["t"] == "Figure":
+        return node
+    if node["t"] != "Image":
+        return None
+    alt = ast.stringify(node["c"][1]).strip()
+    if not alt:
+        return None
+    return {"t": "Span", "c": [["", [], []], [
+        ast.RawInline("typst", f"#[#set image(alt: {typst_string(alt)})"), node, ast.RawInline("typst", "]")]]}
+
+
+def _figure_alt(block: dict) -> list[dict] | None:
+    """A figure of one image in a scope that gives the image its description as alt text."""
+    if block["t"] != "Figure":
+        return None
+    images = [n for n in ast.walk(block["c"][2]) if n["t"] == "Image"]
+    alt = ast.stringify(images[0]["c"][1]).strip() if len(images) == 1 else ""
+    return _scoped(f"#set image(alt: {typst_string(alt)})", [block]) if alt else None
+
+
 def body_ast(doc: dict) -> dict:
     """The AST for the Typst writer: citations as rendered text, each heading wrapped in
     its profile rule's show scope, numbered figures, tables and formulas in a scope that
-    prints the number the build gave them."""
+    prints the number the build gave them, images with their alt text, ".word" after an
+    inline element escaped."""
     out = copy.copy(doc)
-    out["blocks"] = map_blocks(ast.rewrite(doc["blocks"], _rendered_citation), _typst_block)
+    blocks = ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text)  # a copy: edited below
+    escape_boundaries(blocks)
+    out["blocks"] = map_blocks(map_blocks(blocks, _typst_block), _figure_alt)
     return out
+
+
+# Inline elements pandoc writes as Typst calls (`#strong[a]`): text right after one that
+# starts with "." and a letter would read as a field access (`#strong[a].b`: "strong does not
+# have field b"). Pandoc escapes "(" and "[" there itself (measured), not ".".
+_CALLS = {"Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline", "Span",
+          "Link", "Image", "Note", "Cite", "Quoted", "Math", "Code", "RawInline"}
+_FIELD_ACCESS = re.compile(r"\.[^\W\d]")
+
+
+def escape_boundaries(node) -> None:
+    """A Typst escape (`\\`) between an inline element and a following ".word" (in place)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, list):
+            for i in range(len(current) - 1, 0, -1):
+                item, before = current[i], current[i - 1]
+                if (isinstance(item, dict) and item.get("t") == "Str" and _FIELD_ACCESS.match(item["c"])
+                        and isinstance(before, dict) and before.get("t") in _CALLS):
+                    current.insert(i, ast.RawInline("typst", "\\"))
+            stack.extend(x for x in current if isinstance(x, (list, dict)))
+        elif isinstance(current, dict) and isinstance(current.get("c"), (list, dict)):
+            stack.append(current["c"])
+
+
+# TeX math symbols that pandoc's Typst writer (3.9) names as older Typst did: Typst 0.15 knows
+# them by these names (measured over 618 TeX commands: these 13 failed to compile).
+MATH_SYMBOLS = {"sect": "inter", "minus.circle": "minus.o", "times.circle": "times.o", "dot.circle": "dot.o",
+                "dash.circle": "dash.o", "bracket.l.double": "bracket.l.stroked",
+                "bracket.r.double": "bracket.r.stroked"}
+_MATH_SEGMENT = re.compile(r'(?<!\\)\$(?:[^$"\\]|\\.|"(?:[^"\\]|\\.)*")*\$')
+_MATH_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![A-Za-z0-9.])[A-Za-z]+(?:\.[A-Za-z]+)*')
+
+
+def rename_math_symbols(typst_text: str) -> str:
+    """Pandoc's Typst with every math symbol Typst lacks renamed (text outside math untouched)."""
+    def name(match: re.Match) -> str:
+        word = match.group(0)
+        if word.startswith('"'):
+            return word
+        parts = word.split(".")
+        for n in range(len(parts), 0, -1):  # the longest known prefix: `dot.circle.big` → `dot.o.big`
+            head = ".".join(parts[:n])
+            if head in MATH_SYMBOLS:
+                return ".".join([MATH_SYMBOLS[head], *parts[n:]])
+        return word
+    return _MATH_SEGMENT.sub(lambda m: _MATH_NAME.sub(name, m.group(0)), typst_text)
 
 
 def _scoped(opening: str, blocks: list[dict]) -> list[dict]:
@@ -170,7 +246,7 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
         joined: list[dict] = []
         for _, chunk in missing:
             joined += chunk + [ast.RawBlock("typst", CHUNK_MARK)]
-        out = pandoc.write(body_ast({**doc, "blocks": joined}), "typst", cwd).decode()
+        out = rename_math_symbols(pandoc.write(body_ast({**doc, "blocks": joined}), "typst", cwd).decode())
         parts = out.split(CHUNK_MARK)[: len(missing)]
         for (key, _), text in zip(missing, parts):
             text = text.strip("\n") + "\n\n"  # the same text whichever batch made it
@@ -229,11 +305,16 @@ def typst_source(thesis: Thesis, body: str) -> str:
     return render("typst", "thesis.typ.j2", thesis.root, **template_context(thesis, body))
 
 
+PDF_STANDARDS = ("none", "a-2b", "a-3b")
+
+
 def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fonts: bool = False,
-                session: dict | None = None, inputs: dict[str, str] | None = None) -> TypstResult:
+                session: dict | None = None, inputs: dict[str, str] | None = None,
+                standard: str = "none") -> TypstResult:
     """The PDF compiled in-process (or, in a watch session, by its Typst worker process);
     Typst's errors become a UserError. `inputs`: more JSON texts for `sys.inputs` (a diff's
-    summary, a review stamp)."""
+    summary, a review stamp). Always tagged; PDF/A when `standard` names one (not in a watch
+    session's drafts: its worker compiles plain PDF)."""
     import typst
     data = json.dumps(template_data(thesis, list(font.chain)), ensure_ascii=False)
     root = thesis.root
@@ -244,7 +325,7 @@ def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fon
         with lock:  # one compile at a time per compiler (two writers may share it)
             pdf, warnings = kept.compile_with_warnings(
                 input=source.encode(), format="pdf", sys_inputs={"thesis": data, **(inputs or {})},
-                timestamp=thesis.epoch)
+                timestamp=thesis.epoch, pdf_standards=[] if standard == "none" else [standard], pdf_tags=True)
     except typst.TypstError as exc:
         message = _first_line(exc).replace(f"{root}/", "")  # no absolute paths in CI logs
         raise UserError(f"typst: {message}", code="tool.typst") from None
