@@ -101,6 +101,13 @@ def _footer_page_number(document, profile: Profile) -> None:
     part = section.header if top else section.footer
     part.is_linked_to_previous = False
     paragraph = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
+    # python-docx's header/footer part names the paragraph style "Header"/"Footer", which
+    # pandoc's reference document lacks: define it (plain Normal text), or Word repairs the file.
+    name = "Header" if top else "Footer"
+    if name not in [s.name for s in document.styles]:
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.element.set(qn("w:styleId"), name)  # python-docx would write "footer"; the part says "Footer"
     paragraph.alignment = (WD_ALIGN_PARAGRAPH.CENTER if profile.page_numbers.position.endswith("center")
                            else WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph.paragraph_format.first_line_indent = Mm(0)
@@ -378,6 +385,10 @@ def _equation_styles(document, profile: Profile) -> None:
 def _table_style(document) -> None:
     """Pandoc's "Table" style with a full grid (GOST tables are ruled, as in the PDF)."""
     style = document.styles["Table"]
+    # Pandoc's reference document bases it on "TableNormal", a style it does not define (Word
+    # repairs such a document; openxml-audit reports it): the table style stands on its own.
+    for based in style.element.findall(qn("w:basedOn")):
+        style.element.remove(based)
     tblpr = style.element.find(qn("w:tblPr"))
     if tblpr is None:
         tblpr = OxmlElement("w:tblPr")

@@ -1,0 +1,120 @@
+"""Archive-grade outputs: PDF/A-2b/3b properties, tagged structure with alt text, and DOCX
+files that validate against the OOXML schemas and Word's semantic rules (openxml-audit)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pypdf
+import pytest
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from helpers import build_copy, copy_project
+from thesis.build import Options, build
+from thesis.diagnostics import Reporter
+
+
+def _struct(reader: pypdf.PdfReader) -> list[DictionaryObject]:
+    """Every structure element of the tagged PDF."""
+    out, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                out.append(node)
+            if "/K" in node:
+                stack.append(node["/K"])
+    return out
+
+
+def _fonts(reader: pypdf.PdfReader):
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            for leaf in [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]:
+                yield leaf
+
+
+@pytest.fixture(scope="module", params=["a-2b", "a-3b"])
+def archived(request, tmp_path_factory):
+    root, result, _ = build_copy("rendered", tmp_path_factory.mktemp(request.param), pdf_standard=request.param)
+    return request.param, result.outputs["pdf"].read_bytes()
+
+
+def test_pdfa_identification_and_output_intent(archived):
+    standard, data = archived
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    part, conformance = standard[2], standard[3].upper()
+    assert f"<pdfaid:part>{part}</pdfaid:part>" in xmp
+    assert f"<pdfaid:conformance>{conformance}</pdfaid:conformance>" in xmp
+    intents = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    icc = intent["/DestOutputProfile"].get_object().get_data()
+    assert icc[36:40] == b"acsp" and icc[16:20] == b"RGB "  # an ICC profile of an RGB space
+    assert "sRGB" in str(intent.get("/Info", "")) + str(intent.get("/OutputCondition", ""))
+
+
+def test_pdfa_fonts_embedded_no_encryption_language_metadata(archived):
+    _, data = archived
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert not reader.is_encrypted and "/Encrypt" not in reader.trailer
+    leaves = list(_fonts(reader))
+    assert leaves
+    for font in leaves:
+        descriptor = font["/FontDescriptor"].get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "kk-KZ"
+    info = reader.metadata
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    assert info.title and info.author
+    assert info.title in xmp and info.author in xmp
+    assert "<dc:language><rdf:Bag><rdf:li>kk-KZ</rdf:li>" in xmp
+
+
+def test_tagged_pdf_headings_and_figure_alt_text(archived):
+    _, data = archived
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    elements = _struct(reader)
+    kinds = [str(e["/S"]) for e in elements]
+    assert "/H1" in kinds and "/H2" in kinds and "/Note" in kinds
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    assert [str(f.get("/Alt")) for f in figures] == ["Интеграция кезеңдерінің сызбасы"]
+
+
+def test_default_pdf_is_not_pdfa_but_profile_can_ask(tmp_path):
+    root = copy_project("minimal", tmp_path)
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    assert b"pdfaid:part" not in result.outputs["pdf"].read_bytes()
+    from thesis.config import find_profile
+    source = find_profile("kz-diploma", root).read_text(encoding="utf-8")
+    (root / "profiles").mkdir()
+    (root / "profiles" / "archive.yaml").write_text(source.replace("name: kz-diploma", "name: archive")
+                                                    + "\npdf_standard: a-3b\n", encoding="utf-8")
+    result = build(root, Options(targets=("pdf",), profile="archive"), Reporter(quiet=True))
+    xmp = pypdf.PdfReader(result.outputs["pdf"]).xmp_metadata.stream.get_data().decode()
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp
+
+
+def test_docx_alt_text_matches_the_markdown_description(tmp_path):
+    _, result, _ = build_copy("rendered", tmp_path, targets=("docx",))
+    xml = zipfile.ZipFile(result.outputs["docx"]).read("word/document.xml").decode()
+    assert 'descr="Интеграция кезеңдерінің сызбасы"' in xml
+
+
+@pytest.mark.parametrize("release", [False, True])
+def test_docx_validates_for_word(tmp_path, release):
+    from openxml_audit import OpenXmlValidator
+    from openxml_audit import FileFormat
+    _, result, _ = build_copy("rendered", tmp_path, targets=("docx",), release=release)
+    for fmt in (FileFormat.OFFICE_2016, FileFormat.MICROSOFT_365):
+        report = OpenXmlValidator(file_format=fmt).validate(str(result.outputs["docx"]))
+        assert report.is_valid, [str(e) for e in report.errors]
