@@ -33,7 +33,7 @@ def errors_of(*names: str) -> list[str]:
 def test_syntax_error_names_the_entry_line_and_keeps_the_rest():
     assert errors_of("syntax") == [
         "tests/projects/bib-cases/syntax.bib:9: error: syntax error: unexpected block start: `@book`. "
-        "Was still looking for field-value closing `}` [bib.syntax]"]
+        "Was still looking for field-value closing `}` (entry 'broken') [bib.syntax]"]
 
 
 def test_duplicate_key():

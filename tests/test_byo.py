@@ -140,7 +140,7 @@ def test_an_english_thesis_from_elsewhere_builds_unchanged(sample):
     an SVG figure, a Zotero export: built as it is, nothing of the leftovers printed."""
     pdf, docx, notes, reporter = _built_unchanged(sample, "byo-en")
     for text in (pdf, docx):
-        assert "Section 2 describes the model" in text and "Figure 1 shows its stages" in text
+        assert "Section 1 describes the model" in text and "Figure 1 shows its stages" in text
         assert "Table 1 compares the models" in text and "(@tbl:errors)" not in text
         assert "TODO" not in text and "\\newpage" not in text and "\\label" not in text
         assert "Hausmann R., Hwang J., Rodrik D. What you export matters" in text
