@@ -9,6 +9,7 @@ run's citations show were missed run right after. No pandoc run happens after th
 from __future__ import annotations
 
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,10 +34,13 @@ def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
     if thesis.profile.citations == "numeric":
         csl = numeric_style(csl, cache)
 
+    crossref = any(_CROSSREF.search(c.text) for c in thesis.chapters)
+
     def run(language: str) -> dict:
         quiet = language != thesis.language  # the main run reports; the others repeat it
         return pandoc.parse([c.path for c in thesis.chapters], thesis.root, items, csl, language,
-                            thesis.project.thesis.nocite, Reporter(quiet=True) if quiet else reporter)
+                            thesis.project.thesis.nocite, Reporter(quiet=True) if quiet else reporter,
+                            crossref)
 
     others = sorted(languages_needed(thesis) - {thesis.language}) if items else []
     with ThreadPoolExecutor(max_workers=1 + len(others)) as pool:
@@ -55,6 +59,10 @@ NUMERIC_CITATION = """<citation xmlns="http://purl.org/net/xbiblio/csl" collapse
     <group delimiter=", "><text variable="citation-number"/><text macro="locator" text-case="lowercase"/></group>
   </layout>
 </citation>"""
+
+
+# A pandoc-crossref reference can only be written with one of these prefixes after "@".
+_CROSSREF = re.compile(r"@(?:fig|tbl|eq|sec|Fig|Tbl|Eq|Sec):")
 
 
 def numeric_style(note_style: Path, cache: Path) -> Path:
