@@ -154,7 +154,7 @@ def interrupts_stop_the_build(state: dict, restore: bool = True):
         return
 
     def stop(signum, frame):
-        pandoc.stop_all()
+        pandoc.stop_all(signum)
         raise Interrupted(signum)
 
     def exit_now(signum, frame):

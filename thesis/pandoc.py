@@ -10,11 +10,13 @@ import json
 import os
 import re
 import resource
+import signal
 import subprocess
 from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Reporter, UserError
+from .outputs import Interrupted
 
 # Backstop for inputs the guards (thesis/guards.py) do not know: one pandoc run may take this
 # long. The real thesis parses in under a second; a 1 MB paragraph in ~4 s (measured).
@@ -56,13 +58,13 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child
 # Pandoc processes running now (the writers run in threads): an interrupt kills them,
 # so Ctrl-C or SIGTERM stops the build at once instead of after pandoc has finished.
 _running: set[subprocess.Popen] = set()
-_stopped = False
+_stopped = 0  # the signal that stopped the build (0: none)
 
 
-def stop_all() -> None:
+def stop_all(signum: int = signal.SIGINT) -> None:
     """Kill every running pandoc and refuse to start new ones (called on an interrupt)."""
     global _stopped
-    _stopped = True
+    _stopped = signum
     for proc in list(_running):  # list(): a signal handler may run while a thread adds one
         try:
             proc.kill()
@@ -73,13 +75,13 @@ def stop_all() -> None:
 def resume() -> None:
     """Allow pandoc to run again (after an interrupted build, in the same process)."""
     global _stopped
-    _stopped = False
+    _stopped = 0
 
 
 def run(args: list[str], stdin: bytes, cwd: Path, what: str) -> tuple[bytes, str]:
     """Pandoc's stdout and stderr for `args`; a failure or a time-out is a UserError."""
-    if _stopped:
-        raise UserError(f"interrupted before {what}", code="build.interrupted")
+    if _stopped:  # the interrupt itself, even where its first raise got lost (a finalizer ran it)
+        raise Interrupted(_stopped)
     proc = subprocess.Popen([executable(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=cwd, preexec_fn=_limit_memory,
                             env={**os.environ, "LC_ALL": "C.UTF-8"})
@@ -102,7 +104,7 @@ def run(args: list[str], stdin: bytes, cwd: Path, what: str) -> tuple[bytes, str
     stderr = raw_err.decode("utf-8", "replace")
     if proc.returncode != 0:
         if _stopped:
-            raise UserError(f"interrupted while {what}", code="build.interrupted")
+            raise Interrupted(_stopped)
         if "out of memory" in stderr.lower() or "heap overflow" in stderr.lower():
             limit = f"{MEMORY_LIMIT / 1024**3:g} GiB" if MEMORY_LIMIT >= 1024**3 else f"{MEMORY_LIMIT // 1024**2} MiB"
             raise UserError(f"pandoc ran out of memory ({limit}) {what}; the input "
