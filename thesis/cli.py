@@ -13,13 +13,13 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from pathlib import Path
 
 # Light imports only: the build's own (Typst, Jinja, pandoc glue) are imported inside
 # main() once SIGTERM/SIGINT are handled, so even an early signal ends in one line.
 from . import __version__, pandoc
 from .diagnostics import Reporter, UserError
+from .exits import exit_code
 from .outputs import SIGNALS, Interrupted
 from .writers import DEFAULT_TARGETS, WRITERS
 
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    as_program = argv is None  # then a signal after the build still ends the process in one line
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in COMMANDS:
         return command(argv[0], argv[1:])
@@ -67,38 +68,22 @@ def _main(argv: list[str] | None) -> int:
         return review_main(argv, interrupts_stop_the_build)
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet, format=args.format)
-    targets = tuple(dict.fromkeys(args.targets)) or DEFAULT_TARGETS
     state = {"written": False}
-    try:
-        # Called as the program (no argv): a signal after the build still ends the process
-        # with one line; called from Python, the caller's handlers come back.
-        with interrupts_stop_the_build(state, restore=argv is not None):
+
+    def run() -> int:
+        # Called from Python, the caller's signal handlers come back afterwards.
+        with interrupts_stop_the_build(state, restore=not as_program):
             from .build import Options, build
-            options = Options(targets=targets, profile=args.profile, out=args.out, strict=args.strict,
+            options = Options(targets=tuple(dict.fromkeys(args.targets)) or DEFAULT_TARGETS,
+                              profile=args.profile, out=args.out, strict=args.strict,
                               keep_typst=args.keep_typst, pdf_standard=args.pdf_standard,
                               release=args.release or os.environ.get("CI", "").lower() == "true")
             result = build(args.project, options, reporter)
             state["written"] = True
             if not args.quiet:
                 print(summary(result))
-    except UserError as exc:
-        for diag in exc.diagnostics:
-            print(reporter.render(diag), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt as exc:
-        if not isinstance(exc, Interrupted):
-            exc = Interrupted(signal.SIGINT)
-        exc.written = exc.written or state["written"]
-        print(str(exc), file=sys.stderr)
-        return 128 + exc.signum
-    except Exception as exc:  # a bug, not the author's fault
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                  file=sys.stderr)
-        return 3
-    return 0
+        return 0
+    return exit_code(run, reporter, args.debug, state)
 
 
 COMMANDS = ("check", "new", "watch", "preview")

@@ -8,13 +8,11 @@ exit 2, a bug exits 3 (traceback with --debug), Ctrl-C/SIGTERM 128+N.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import traceback
 from pathlib import Path
 
 from .diagnostics import Reporter, UserError
-from .outputs import Interrupted
+from .exits import exit_code
 
 COMMANDS = ("diff", "comments")
 
@@ -43,24 +41,10 @@ def main(argv: list[str], guard) -> int:
     """Run a command; `guard(state)` is the build's interrupt handling (cli.interrupts_stop_the_build)."""
     args = parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet)
-    try:
+    def command() -> int:
         with guard({"written": False}):
             return run(args)
-    except UserError as exc:
-        for diag in exc.diagnostics:
-            print(reporter.render(diag), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt as exc:
-        exc = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
-        print(str(exc), file=sys.stderr)
-        return 128 + exc.signum
-    except Exception as exc:  # a bug, not the author's fault
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                  file=sys.stderr)
-        return 3
+    return exit_code(command, reporter, args.debug)
 
 
 def run(args) -> int:
