@@ -18,8 +18,10 @@ local function xref_span(citations, content)
     table.insert(keys, citation.id)
     table.insert(modes, citation.mode)
   end
+  -- Attributes as a list of pairs: a Lua table with keys has no fixed order (the AST would
+  -- differ from run to run).
   return pandoc.Span(content, pandoc.Attr("", { "xref" },
-    { keys = table.concat(keys, ";"), modes = table.concat(modes, ";") }))
+    { { "keys", table.concat(keys, ";") }, { "modes", table.concat(modes, ";") } }))
 end
 
 -- The reader numbers notes and citations outside notes from one counter (citeproc uses
