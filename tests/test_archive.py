@@ -118,3 +118,18 @@ def test_docx_validates_for_word(tmp_path, release):
     for fmt in (FileFormat.OFFICE_2016, FileFormat.MICROSOFT_365):
         report = OpenXmlValidator(file_format=fmt).validate(str(result.outputs["docx"]))
         assert report.is_valid, [str(e) for e in report.errors]
+
+
+def test_sources_attached_inside_a_pdf_a_3b(sample, run_cli):
+    """--attach-sources: thesis.yaml and every chapter inside the PDF, byte for byte; refused
+    without PDF/A-3b (PDF/A-2b allows no attached files)."""
+    root = sample("minimal")
+    code, err = run_cli(root, "pdf", "--attach-sources")
+    assert code == 1 and err == ["error: --attach-sources needs PDF/A-3b (--pdf-standard a-3b, or pdf_standard: "
+                                 "a-3b in the profile): PDF/A-2b allows no attached files [pdf.attach]"]
+    assert run_cli(root, "pdf", "--pdf-standard", "a-3b", "--attach-sources") == (0, [])
+    attached = pypdf.PdfReader(str(root / "build" / "thesis.pdf")).attachments
+    chapters = sorted(p.relative_to(root).as_posix() for p in (root / "content").glob("*.md"))
+    assert sorted(attached) == sorted(chapters + ["thesis.yaml"])
+    for name in attached:
+        assert attached[name][0] == (root / name).read_bytes()

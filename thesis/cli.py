@@ -39,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
                    help="diagnostics as plain lines or GitHub annotations")
     p.add_argument("--release", action="store_true",
                    help="release mode (default when CI=true): number the DOCX contents from a LibreOffice layout")
+    p.add_argument("--attach-sources", action="store_true",
+                   help="attach thesis.yaml, the chapters and the .bib files inside the PDF (needs PDF/A-3b)")
     p.add_argument("--pdf-standard", choices=["none", "a-2b", "a-3b"],
                    help="archive standard of the PDF (PDF/A-2b or PDF/A-3b); default: the profile's pdf_standard")
     p.add_argument("--keep-typst", action="store_true", help="also write build/thesis.typ")
@@ -77,6 +79,7 @@ def _main(argv: list[str] | None) -> int:
             options = Options(targets=tuple(dict.fromkeys(args.targets)) or DEFAULT_TARGETS,
                               profile=args.profile, out=args.out, strict=args.strict,
                               keep_typst=args.keep_typst, pdf_standard=args.pdf_standard,
+                              attach_sources=args.attach_sources,
                               release=args.release or os.environ.get("CI", "").lower() == "true")
             result = build(args.project, options, reporter)
             state["written"] = True

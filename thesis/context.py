@@ -31,6 +31,7 @@ class Options:
     keep_typst: bool = False
     release: bool = False  # lay the DOCX out with LibreOffice to number its contents page
     pdf_standard: str | None = None  # "none", "a-2b", "a-3b": overrides the profile's pdf_standard
+    attach_sources: bool = False  # PDF/A-3b: the thesis' sources attached inside the PDF
 
 
 @dataclass(frozen=True)

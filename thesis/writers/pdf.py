@@ -54,9 +54,10 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
     with run.clock.stage("pdf: pandoc→typst"):
         body = typst_body(document.ast, thesis.root, run.cache / "typst")
         source = typst_source(thesis, unruled_continuation_cells(body))
+    standard = run.options.pdf_standard or thesis.profile.pdf_standard
     with run.clock.stage("pdf: typst"):
         result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session,
-                             standard=run.options.pdf_standard or thesis.profile.pdf_standard)
+                             standard=standard, attachments=attachments(thesis, standard, run.options))
     for warning in result.warnings:
         run.reporter.warn(f"typst: {warning}", code="typst.warning")
     files = {NAME: result.pdf}
@@ -294,10 +295,28 @@ def template_context(thesis: Thesis, body: str) -> dict:
     }
 
 
-def template_data(thesis: Thesis, fonts: list[str]) -> dict:
-    """Every text the skeleton prints: metadata, labels, fonts (passed as JSON data)."""
+def template_data(thesis: Thesis, fonts: list[str], attached: list[dict] = ()) -> dict:
+    """Every text the skeleton prints: metadata, labels, fonts (passed as JSON data), and the
+    files attached to the PDF."""
     return {"meta": title_fields(thesis), "labels": labels(thesis), "fonts": list(fonts),
-            "keywords": list(thesis.project.thesis.keywords)}
+            "keywords": list(thesis.project.thesis.keywords), "attachments": list(attached)}
+
+
+MIME = {".md": "text/markdown", ".bib": "application/x-bibtex", ".yaml": "application/yaml"}
+
+
+def attachments(thesis: Thesis, standard: str, options) -> list[dict]:
+    """thesis.yaml, the chapters and the .bib files, to be attached inside the PDF (PDF/A-3b
+    allows associated files, PDF/A-2b does not): the archived PDF carries what it was made from."""
+    if not options.attach_sources:
+        return []
+    if standard != "a-3b":
+        raise UserError("--attach-sources needs PDF/A-3b (--pdf-standard a-3b, or pdf_standard: a-3b in "
+                        "the profile): PDF/A-2b allows no attached files", code="pdf.attach")
+    files = [thesis.project.thesis_path, *(c.path for c in thesis.chapters), *thesis.bibliography_files]
+    root = thesis.root.resolve()
+    return [{"path": "/" + path.resolve().relative_to(root).as_posix(), "mime": MIME.get(path.suffix, "text/plain"),
+             "description": f"thesis source: {path.resolve().relative_to(root).as_posix()}"} for path in files]
 
 
 def typst_source(thesis: Thesis, body: str) -> str:
@@ -310,13 +329,13 @@ PDF_STANDARDS = ("none", "a-2b", "a-3b")
 
 def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fonts: bool = False,
                 session: dict | None = None, inputs: dict[str, str] | None = None,
-                standard: str = "none") -> TypstResult:
+                standard: str = "none", attachments: list[dict] = ()) -> TypstResult:
     """The PDF compiled in-process (or, in a watch session, by its Typst worker process);
     Typst's errors become a UserError. `inputs`: more JSON texts for `sys.inputs` (a diff's
     summary, a review stamp). Always tagged; PDF/A when `standard` names one (not in a watch
     session's drafts: its worker compiles plain PDF)."""
     import typst
-    data = json.dumps(template_data(thesis, list(font.chain)), ensure_ascii=False)
+    data = json.dumps(template_data(thesis, list(font.chain), attachments), ensure_ascii=False)
     root = thesis.root
     if session is not None and session.get("watch"):
         return _compile_in_worker(session, thesis, source, {"thesis": data, **(inputs or {})}, ignore_system_fonts)
