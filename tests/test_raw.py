@@ -111,3 +111,11 @@ def test_lists_of_figures_and_tables_in_both_outputs(sample):
     assert caption_table.split("—")[1].split()[0] in tables
     i, j = docx.index("Суреттер тізімі"), docx.index("Кестелер тізімі")
     assert docx[i + 1] == caption_figure and docx[j + 1] == caption_table
+
+
+def test_starred_environments_and_a_minus_mark_leave_a_formula_unnumbered(transformed):
+    document = transformed("# Тарау\n\n$$ a = b $$\n\n$$ c = d $$ {-}\n\n"
+                           "\\begin{equation*}\ne = f\n\\end{equation*}\n\n"
+                           "\\begin{equation}\ng = h\n\\end{equation}\n")
+    assert [n.number for n in document.numbered if n.kind == "equation"] == ["1", "2"]
+    assert "{-}" not in ast.stringify(document.blocks)

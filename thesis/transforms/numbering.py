@@ -67,9 +67,22 @@ def _split(inlines: list) -> list:
         flush()
         current = []
         ident, i = equation_label(inlines, i) or ("", i + 1)
-        blocks.append(ast.Para([{"t": "Span", "c": [[ident, [EQUATION], []], [node]]}]))
+        classes = [EQUATION]
+        if not ident and (after := _unnumbered_mark(inlines, i)):  # `$$ … $$ {-}`, \begin{equation*}
+            classes, i = [EQUATION, "unnumbered"], after
+        blocks.append(ast.Para([{"t": "Span", "c": [[ident, classes, []], [node]]}]))
     flush()
     return blocks
+
+
+def _unnumbered_mark(inlines: list, i: int) -> int | None:
+    """The index after a `{-}` / `{.unnumbered}` written after a formula, if there is one."""
+    j = i
+    while j < len(inlines) and inlines[j]["t"] in ("Space", "SoftBreak"):
+        j += 1
+    if j < len(inlines) and inlines[j]["t"] == "Str" and inlines[j]["c"] in ("{-}", "{.unnumbered}"):
+        return j + 1
+    return None
 
 
 def _strip(inlines: list) -> list:
@@ -143,7 +156,8 @@ def _numbered_kind(node: dict, every_formula: bool) -> str | None:
         caption = node["c"][1][1]
         if caption and caption[0]["t"] in ("Plain", "Para") and caption[0]["c"]:
             return "figure" if t == "Figure" else "table"
-    elif t == "Span" and EQUATION in node["c"][0][1] and (every_formula or node["c"][0][0]):
+    elif (t == "Span" and EQUATION in node["c"][0][1] and "unnumbered" not in node["c"][0][1]
+          and (every_formula or node["c"][0][0])):
         return "equation"
     return None
 

@@ -60,6 +60,8 @@ def _inline(node: dict) -> list[dict]:
 def _equation(meaning) -> list[dict]:
     """Display math, labelled the pandoc-crossref way (`$$ … $$ {#eq:x}`)."""
     math = {"t": "Math", "c": [{"t": "DisplayMath"}, meaning.value]}
+    if not meaning.numbered:  # equation*, \nonumber: written `$$ … $$ {-}` in Markdown
+        return [math, ast.Space(), ast.Str("{-}")]
     if not meaning.label:
         return [math]
     label = meaning.label if ":" in meaning.label else f"eq:{meaning.label}"
