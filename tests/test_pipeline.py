@@ -130,3 +130,14 @@ def test_bibliography_errors_come_with_every_other_problem(sample, run_cli):
     assert code == 1
     assert [line.rsplit("[", 1)[1] for line in err] == ["bib.syntax]", "image.missing]", "cite.undefined]"]
     assert "(entry 'broken1999')" in err[0] and "'ghost77'" in err[2]  # broken1999: said once, where it is
+
+
+def test_a_typed_appendix_letter_its_place_contradicts_is_warned(project):
+    from thesis.build import Options, build
+    (project / "content" / "95-app.md").write_text("# Приложение А. Анкета\n\nА.\n\n# Приложение В. Кесте\n\nБ.\n",
+                                                   encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    build(project, Options(targets=("pdf",)), reporter)
+    assert [str(d) for d in reporter.warnings if d.code == "heading.appendix-letter"] == [
+        "content/95-app.md:5: warning: appendix typed as 'В' is appendix 'Б' by its place (GOST letters skip "
+        "Ё З Й О Ч Ъ Ы Ь): printed as 'Б' [heading.appendix-letter]"]

@@ -198,8 +198,30 @@ def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+def appendix_letters(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """An appendix letter typed by hand ("Приложение В. Анкета") that is not the one its place
+    gives (GOST letters skip Ё З Й О Ч Ъ Ы Ь): the build prints its own, and says so."""
+    # Imported here: the transforms package imports this module (image checks).
+    from .transforms.structure import appendix_letter, structural_kind, structural_names, typed_appendix
+    names = structural_names(thesis)
+    found, index = [], 0
+    for header in document.index.get("Header", []):
+        if header["c"][0] != 1 or structural_kind(header, names) != "appendix":
+            continue
+        text = ast.stringify(header["c"][2])
+        typed, expected = typed_appendix(text, names), appendix_letter(index, thesis.language)
+        index += 1
+        if typed and typed[0] != expected:
+            path, line = thesis.locate(text.strip()) or (None, None)
+            found.append(Diagnostic("warning", f"appendix typed as {typed[0]!r} is appendix {expected!r} by its "
+                                    f"place (GOST letters skip Ё З Й О Ч Ъ Ы Ь): printed as {expected!r}",
+                                    path, line, "heading.appendix-letter"))
+    return found
+
+
 CHECKS = [
     heading_levels,    # '##' used as the top level
+    appendix_letters,  # a typed appendix letter that its place contradicts
     chapter_metadata,  # no file or format keys from a chapter's YAML
     raw_markup,        # raw Typst/OpenXML only where the profile allows it
     images,            # images inside the project, existing, not remote
