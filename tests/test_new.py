@@ -33,6 +33,10 @@ def test_new_project_builds_with_placeholder_warnings_only(tmp_path, language):
         for word in (figure, table, "Smith", "https://www.example.org/"):
             assert word in text, (language, word)
     assert intro.upper() in pdf.upper() and note in pdf
+    refs = {"kk": ("сурет 1", "кесте 1", "(1)"), "ru": ("рис. 1", "табл. 1", "(1)"),
+            "en": ("Figure 1 shows", "Table 1", "(1)")}[language]
+    for text in (pdf, docx):  # the cross-references print the numbers the captions carry
+        assert all(ref in text for ref in refs) and "@fig" not in text and "@tbl" not in text, (language, refs)
     assert lint.lint_project(root) == []  # the sample text passes its own lint
 
 
