@@ -102,3 +102,10 @@ def test_latex_ref_and_eqref_print_the_same_numbers(transformed):
     document = transformed("# Тарау\n\n\\begin{equation}\na = b\n\\label{eq:a}\n\\end{equation}\n\n"
                            "$$ c $$ {#eq:b}\n\nСм. \\eqref{eq:a}, \\ref{eq:a} және @eq:b.\n")
     assert "См. (1), 1 және (2)." in ast.stringify(document.blocks)
+
+
+def test_a_formula_reference_in_the_authors_parentheses_is_not_doubled(transformed):
+    from thesis import ast
+    document = transformed("# Тарау\n\n$$ a = b $$ {#eq:ab}\n\nБұл (@eq:ab) және @eq:ab бойынша.\n")
+    text = ast.stringify(document.blocks)
+    assert "Бұл (1) және (1) бойынша." in text and "((1))" not in text

@@ -180,8 +180,26 @@ def resolve_references(document: Document, thesis: Thesis) -> None:
             items = [(c["citationId"], c["citationMode"]["t"]) for c in node["c"][0]]
         else:
             return None
-        return {"t": "Span", "c": [["", [], []], ast.inlines(reference_text(items, numbers, thesis))]}
+        return {"t": "Span", "c": [["", [RESOLVED], []], ast.inlines(reference_text(items, numbers, thesis))]}
     document.ast["blocks"] = ast.rewrite(document.blocks, resolve)
+    for node in ast.walk(document.blocks):  # "(@eq:x)" written as pandoc-crossref users do
+        if node["t"] in ("Para", "Plain"):
+            _no_double_parentheses(node["c"])
+
+
+RESOLVED = "xref-resolved"  # class of the Span a resolved reference became
+
+
+def _no_double_parentheses(inlines: list) -> None:
+    """A formula reference "(1)" that the author put in parentheses prints "(1)", not "((1))"."""
+    for i in range(1, len(inlines) - 1):
+        before, ref, after = inlines[i - 1], inlines[i], inlines[i + 1]
+        if (ref["t"] == "Span" and RESOLVED in ref["c"][0][1] and before["t"] == "Str"
+                and before["c"].endswith("(") and after["t"] == "Str" and after["c"].startswith(")")):
+            text = ref["c"][1]
+            if (len(text) == 1 and text[0]["t"] == "Str" and text[0]["c"].startswith("(")
+                    and text[0]["c"].endswith(")")):
+                text[0] = ast.Str(text[0]["c"][1:-1])
 
 
 def reference_text(items: list[tuple[str, str]], numbers: dict, thesis: Thesis) -> str:
