@@ -140,31 +140,24 @@ def rewrite(node: Any, fn: Callable[[Node], Node | None]) -> Any:
     """`node` with every element for which `fn` returns a node replaced by it. Only the path to
     a replacement is copied: what did not change is shared with `node` (which is never
     changed), so a rewrite that replaces little costs little (a thesis has ~10^5 elements)."""
-    if type(node) is dict:
-        if "t" in node:
-            replaced = fn(node)
-            if replaced is not None:
-                return replaced
-        out = None
-        for key, value in node.items():
-            if type(value) is dict or type(value) is list:
-                new = rewrite(value, fn)
-                if new is not value:
-                    if out is None:
-                        out = dict(node)
-                    out[key] = new
-        return node if out is None else out
-    if type(node) is list:
-        out = None
-        for i, item in enumerate(node):
-            if type(item) is dict or type(item) is list:
-                new = rewrite(item, fn)
-                if new is not item:
-                    if out is None:
-                        out = list(node)
-                    out[i] = new
-        return node if out is None else out
-    return node
+    kind = type(node)
+    if kind is dict:
+        if "t" in node and (replaced := fn(node)) is not None:
+            return replaced
+        children = node.items()
+    elif kind is list:
+        children = enumerate(node)
+    else:
+        return node
+    out = None
+    for key, value in children:
+        if type(value) is dict or type(value) is list:
+            new = rewrite(value, fn)
+            if new is not value:
+                if out is None:
+                    out = kind(node)  # a shallow copy: only this level changes
+                out[key] = new
+    return node if out is None else out
 
 
 def cited_keys(doc: dict) -> list[str]:

@@ -100,6 +100,9 @@ class Bibliography:
     # Entries lacking a field their type needs: an error if cited, else a warning (decided
     # by `check_citations`, which knows what the chapters cite).
     incomplete: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Keys of entries written but not readable (a syntax error): reported there, so a citation
+    # of one is not also an "unknown key".
+    unread: set[str] = field(default_factory=set)
 
     def language_of(self, key: str, default: str) -> str:
         """The language of a source (kk, ru, en), `default` when it has none."""
@@ -109,7 +112,6 @@ class Bibliography:
 
 # ---------------------------------------------------------------- CSL items for citeproc
 
-CSL_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
 
 
 def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_gost: bool = True) -> Path:
@@ -155,7 +157,7 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     if entry.type == "periodical" and item.get("container-title") == item.get("title"):
         item.pop("container-title", None)
     if entry.language:
-        item["language"] = CSL_LANGUAGES[entry.language]
+        item["language"] = pandoc.LANG_TAGS[entry.language]
     return item
 
 
@@ -214,7 +216,7 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
         except UserError as exc:
             findings.extend(exc.diagnostics)
             continue
-        for entry in _parse(text, path, findings):
+        for entry in _parse(text, path, findings, bib.unread):
             entry.group = entry.fields.get("group", "").strip()
             if source_list is not None and not entry.group:
                 entry.group = source_list.group_of_type.get(entry.type, source_list.default_group)
@@ -237,7 +239,7 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
     return bib
 
 
-def _parse(text: str, path: Path, errors: list[Diagnostic]) -> list[Entry]:
+def _parse(text: str, path: Path, errors: list[Diagnostic], unread: set[str]) -> list[Entry]:
     """The entries of one file; its syntax errors and in-file duplicates appended to `errors`."""
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
@@ -246,10 +248,11 @@ def _parse(text: str, path: Path, errors: list[Diagnostic]) -> list[Entry]:
             errors.append(_duplicate(block.key, path, line, path, block.previous_block.start_line + 1,
                                      _same(block.previous_block, block.ignore_error_block)))
         elif isinstance(block, ParsingFailedBlock):
-            errors.append(_error(path, line, f"syntax error: {_reason(block)}", "bib.syntax"))
-            if key := re.match(r"\s*@\w+\s*\{\s*([^,\s{}]+)\s*,", block.raw or ""):
-                errors[-1] = Diagnostic(**{**errors[-1].__dict__, "message": errors[-1].message
-                                           + f" (entry {key.group(1)!r})"})
+            key = re.match(r"\s*@\w+\s*\{\s*([^,\s{}]+)\s*,", block.raw or "")
+            entry = f" (entry {key.group(1)!r})" if key else ""
+            errors.append(_error(path, line, f"syntax error: {_reason(block)}{entry}", "bib.syntax"))
+            if key:
+                unread.add(key.group(1))
     entries = []
     for raw in library.entries:
         fields = {f.key.lower(): str(f.value).strip() for f in raw.fields}
@@ -376,7 +379,7 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
         found += [d if used else Diagnostic("warning", f"{d.message} (not cited, so not printed)", d.path,
                                             d.line, d.code) for d in problems]
     found += [Diagnostic("error", f"unknown citation key {key!r}", display_path(path), line, "cite.undefined")
-              for key, places in cited.items() if key not in bib.entries
+              for key, places in cited.items() if key not in bib.entries and key not in bib.unread
               for path, line in places[:1]]
     found += [Diagnostic("error", f"nocite key {key!r} is not in the bibliography", None, None, "cite.undefined")
               for key in nocite if key != "*" and key not in bib.entries]

@@ -125,11 +125,7 @@ def citations(document: Document, thesis: Thesis) -> list[Diagnostic]:
     bib = thesis.bibliography if thesis.bibliography is not None else Bibliography()
     if thesis.bibliography is None and not places:
         return []
-    found = bibliography.check_citations(bib, places, thesis.project.thesis.nocite)
-    if thesis.pending:  # a key of an entry that could not be read is already reported there
-        unread = {m.group(1) for d in thesis.pending if (m := re.search(r"\(entry '([^']+)'\)", d.message))}
-        found = [d for d in found if not (d.code == "cite.undefined" and any(f"'{k}'" in d.message for k in unread))]
-    return found
+    return bibliography.check_citations(bib, places, thesis.project.thesis.nocite)
 
 
 def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[str | None, int | None]]]:

@@ -28,6 +28,7 @@ from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact
 from .fonts import FontChoice, choose_font, installed_families
+from .typst_worker import new_compiler
 from .typst_blocks import typst_div, typst_inline, unruled_continuation_cells, with_continuation_row
 
 NAME = "thesis.pdf"
@@ -346,8 +347,7 @@ def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fon
                 input=source.encode(), format="pdf", sys_inputs={"thesis": data, **(inputs or {})},
                 timestamp=thesis.epoch, pdf_standards=[] if standard == "none" else [standard], pdf_tags=True)
     except typst.TypstError as exc:
-        message = _first_line(exc).replace(f"{root}/", "")  # no absolute paths in CI logs
-        raise UserError(f"typst: {message}", code="tool.typst") from None
+        raise _typst_error(str(getattr(exc, "message", None) or exc) or type(exc).__name__, root) from None
     pages = len(_PAGE.findall(pdf))
     return TypstResult(pdf, source, pages, [str(w) for w in warnings or []])
 
@@ -359,9 +359,14 @@ def _compile_in_worker(session: dict, thesis: Thesis, source: str, sys_inputs: d
         worker = session["typst"] = TypstWorker(thesis.root, ignore)
     status, payload, warnings, _ = worker.compile(source.encode(), sys_inputs, thesis.epoch)
     if status != "ok":
-        message = (payload.strip().splitlines() or ["typst failed"])[0].replace(f"{thesis.root}/", "")
-        raise UserError(f"typst: {message}", code="tool.typst")
+        raise _typst_error(payload, thesis.root)
     return TypstResult(payload, source, len(_PAGE.findall(payload)), warnings)
+
+
+def _typst_error(text: str, root: Path) -> UserError:
+    """Typst's error as one line, without the project's absolute path (CI logs)."""
+    first = text.strip().splitlines()[0] if text.strip() else "typst failed"
+    return UserError(f"typst: {first.replace(f'{root}/', '')}", code="tool.typst")
 
 
 @lru_cache(maxsize=4)
@@ -371,16 +376,7 @@ def compiler(root: Path, ignore_system_fonts: bool):
     instead of ~195 ms and its memory stays flat, where a new compiler per build grows the
     process by ~80 MiB each time (Typst's caches live as long as the compiler). With the
     lock that lets one thread at a time use it (PyO3 refuses a second borrow)."""
-    import typst
-    return (typst.Compiler(root=str(root), ignore_system_fonts=ignore_system_fonts,
-                           package_path=str(root / ".no-packages"),
-                           package_cache_path=str(root / ".no-packages")), threading.Lock())
+    return new_compiler(root, ignore_system_fonts), threading.Lock()
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(getattr(exc, "message", None) or exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-

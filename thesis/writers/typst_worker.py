@@ -45,13 +45,20 @@ def _receive(stream):
     return pickle.loads(stream.read(struct.unpack("<Q", head)[0]))
 
 
+def new_compiler(root: Path, ignore_system_fonts: bool):
+    """A Typst compiler sandboxed to the project: files under `root` only, no package downloads
+    (the package folders point at a folder that does not exist)."""
+    import typst
+    return typst.Compiler(root=str(root), ignore_system_fonts=ignore_system_fonts,
+                          package_path=str(Path(root) / ".no-packages"),
+                          package_cache_path=str(Path(root) / ".no-packages"))
+
+
 def serve(root: str, ignore_system_fonts: bool) -> None:  # pragma: no cover - the child
     """The child's loop: (source, sys_inputs, timestamp) in, ("ok"|"error", …, rss MiB) out."""
     import typst
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    compiler = typst.Compiler(root=root, ignore_system_fonts=ignore_system_fonts,
-                              package_path=str(Path(root) / ".no-packages"),
-                              package_cache_path=str(Path(root) / ".no-packages"))
+    compiler = new_compiler(Path(root), ignore_system_fonts)
     while (request := _receive(inp)) is not None:
         source, sys_inputs, timestamp = request
         try:
