@@ -14,6 +14,7 @@ import base64
 import functools
 import io
 import os
+import re
 import random
 import signal
 import subprocess
@@ -442,8 +443,12 @@ def test_pandoc_time_limit_gives_a_clean_error(project, capsys, monkeypatch):
 def test_pandoc_memory_limit_gives_a_clean_error(project, capsys, monkeypatch):
     monkeypatch.setattr(pandoc, "MEMORY_LIMIT", 300 * 1024**2)
     (project / "content" / "03-big.md").write_text("# Үлкен\n\n" + ("сөз " * 50 + "^[note] " * 20 + "\n\n") * 5000)
-    fails(project, capsys, "error: pandoc ran out of memory (300 MiB) reading the chapters; the input probably "
-                           "has a pathological construct [tool.memory]")
+    code, err = run(project, capsys)
+    # The chapters are read in parts, each under the limit; the writers take the whole thesis.
+    assert code == 1 and len(err) == 1 and re.fullmatch(
+        r"error: pandoc ran out of memory \(300 MiB\) (reading \S+ from line \d+|writing (typst|docx)); the input "
+        r"probably has a pathological construct \[tool.memory\]", err[0]), err
+    assert_intact(project)
 
 
 # ---------------------------------------------------------------- what the tools do on their own (measured)
@@ -699,7 +704,7 @@ def test_interrupt_during_the_build_in_process(project, capsys, monkeypatch):
     real_run = pandoc.run
 
     def run_and_signal(args, stdin, cwd, what):
-        if what == "reading the chapters":
+        if what.startswith("reading"):  # a part of a chapter (parse.py)
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(0.05)
         return real_run(args, stdin, cwd, what)

@@ -22,6 +22,37 @@ XREF = "xref"  # class of the Span the parse's filter makes of a reference
 _EQ_LABEL = re.compile(r"^\{#(eq:[^\s{}]+)\}$")
 
 
+def take_out(node) -> None:
+    """pandoc-crossref references out of citeproc's way (in place, before it runs): each Cite's
+    reference keys become a Span of class `xref` (keys and modes as attributes, the typed text
+    as content), which the crossref transform prints as "рис. 1.2". Left as Cites, citeproc
+    would print "(fig:x?)", make footnotes of them under a note style and count them as notes."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            stack.append(current.get("c"))
+        elif isinstance(current, list):
+            if any(isinstance(x, dict) and x.get("t") == "Cite" for x in current):
+                current[:] = [new for x in current for new in _split_cite(x)]
+            stack.extend(x for x in current if isinstance(x, (list, dict)))
+
+
+def _split_cite(node) -> list:
+    if not isinstance(node, dict) or node.get("t") != "Cite":
+        return [node]
+    citations, content = node["c"]
+    refs = [c for c in citations if is_label(c["citationId"])]
+    if not refs:
+        return [node]
+    attributes = [["keys", ";".join(c["citationId"] for c in refs)],
+                  ["modes", ";".join(c["citationMode"]["t"] for c in refs)]]
+    typed = [ast.Str(ast.stringify(content))] if len(refs) < len(citations) else content
+    span = {"t": "Span", "c": [["", [XREF], attributes], typed]}
+    others = [c for c in citations if not is_label(c["citationId"])]
+    return [span, {"t": "Cite", "c": [others, content]}] if others else [span]
+
+
 def is_label(key: str) -> bool:
     """A reference key (fig:, tbl:, eq:, sec:; any case of the prefix), not a citation key."""
     prefix, colon, _ = key.partition(":")

@@ -89,6 +89,15 @@ class Document:
     def blocks(self) -> list[Node]:
         return self.ast["blocks"]
 
+    def kept(self, kind: str) -> list[Node]:
+        """The elements of a kind that no transform makes, copies or drops (citations; not
+        tables: tests/test_incremental_parse.py checks it), in document order: the parse's
+        index, or a walk of a document made without one."""
+        if self.index:
+            return self.index.get(kind, [])
+        from .ast import walk
+        return [node for node in walk(self.blocks) if node["t"] == kind]
+
     def listed(self, depth: int) -> list[Heading]:
         """The headings a contents page lists: to `depth` levels, with an anchor."""
         return [h for h in self.outline if h.level <= depth and h.ident]

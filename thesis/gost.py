@@ -330,13 +330,13 @@ def ibid_terms(style: Path) -> dict[str, str]:
     return out
 
 
-def fix_ibid(doc: dict, language_of, terms: dict[str, str]) -> int:
+def fix_ibid(doc: dict, language_of, terms: dict[str, str], cites: list[dict] | None = None) -> int:
     """A footnote made from a citation of only the source that the note just before cited only,
     with no page of its own, is "Там же." even when the note before gave a page (GOST R 7.0.5-2008;
     citeproc calls it 'subsequent'). `language_of(key)` gives the words' language. Returns the
-    number of notes changed."""
+    number of notes changed. `cites`: the document's Cite elements in order, if known."""
     by_note: dict[int, list[dict]] = {}
-    for cite in (el for el in walk(doc["blocks"]) if el["t"] == "Cite"):
+    for cite in cites if cites is not None else (el for el in walk(doc["blocks"]) if el["t"] == "Cite"):
         by_note.setdefault(cite["c"][0][0].get("citationNoteNum", 0), []).append(cite)
     changed = 0
     for number, cites in sorted(by_note.items()):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import UserError
@@ -53,6 +54,7 @@ class Shape:
     message: str
 
 
+@lru_cache(maxsize=256)  # a watch scans the chapters the author did not edit again
 def scan(text: str) -> Shape | None:
     """The first shape in a chapter's text that a limit refuses (None: the text is fine)."""
     lines = text.splitlines()

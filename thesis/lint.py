@@ -567,10 +567,14 @@ _CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 def check_sources(document, thesis, cache: Path | None = None) -> list[Diagnostic]:
     """The build's check stage (`checks.SOURCE_CHECKS`): the lint findings as warnings, codes
     lint.*, suppressible with thesis.yaml's suppress_warnings. Reads the sources, not the AST.
-    With a `cache` folder, a file whose text (and this module) did not change is not linted
-    again: the author's edit re-lints one chapter (a whole thesis costs ~0.3 s of CPU)."""
-    sources = [(c.path, c.text) for c in thesis.chapters] + [(p, read_text(p)) for p in thesis.bibliography_files]
-    return [d for path, text in sources for d in _cached(text, path, thesis.language, cache)]
+    With a `cache` folder, a part of a chapter (parts.py: whole paragraphs) or a .bib whose text
+    (and this module) did not change is not linted again: the author's edit re-lints one part
+    (a whole thesis costs ~0.3 s of CPU)."""
+    from .parts import cut
+    found = [dataclasses.replace(d, line=d.line + part.first - 1) if d.line else d
+             for c in thesis.chapters for part in cut(c.path, c.text)
+             for d in _cached(part.text, c.path, thesis.language, cache)]
+    return found + [d for p in thesis.bibliography_files for d in _cached(read_text(p), p, thesis.language, cache)]
 
 
 def _cached(text: str, path: Path, language: str, cache: Path | None) -> list[Diagnostic]:

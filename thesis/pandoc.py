@@ -27,7 +27,6 @@ MEMORY_LIMIT = 4 * 1024**3
 # each means (comments dropped, \newpage a page break, equations math); typst/openxml checked.
 READER = "markdown"
 LANG_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
-CROSSREF_FILTER = Path(__file__).parent / "filters" / "crossref.lua"
 
 
 @lru_cache(maxsize=1)
@@ -123,18 +122,14 @@ def metadata_block(meta: dict) -> bytes:
 
 
 def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path | None,
-          language: str, nocite: list[str], reporter: Reporter, crossref: bool = True) -> dict:
-    """The whole thesis as one pandoc JSON AST, citations resolved by citeproc (`crossref`:
-    the chapters hold pandoc-crossref references, which the Lua filter takes out of
-    citeproc's way; without them the filter, ~50 ms a run, is skipped)."""
-    # The crossref filter runs before citeproc: @fig:x… never reach it (see filters/crossref.lua).
-    lua = [f"--lua-filter={CROSSREF_FILTER}"] if crossref else []
+          language: str, nocite: list[str], reporter: Reporter, lua_filters: tuple[Path, ...] = ()) -> dict:
+    """The whole thesis as one pandoc JSON AST in one run (citations resolved by citeproc when
+    given a bibliography; `lua_filters` run before citeproc). The parse stage reads the thesis
+    in parts (parse.py) and uses this where they would not read alike, and to name the chapter
+    and line of a failure."""
+    lua = [f"--lua-filter={path}" for path in lua_filters]
     args = ["--from", READER, "--to", "json", *lua, *[str(p) for p in chapters], "-"]
-    meta = {"lang": LANG_TAGS[language],
-            "nocite": ", ".join("@" + key for key in nocite),
-            "link-citations": True, "suppress-bibliography": False,
-            # GOST: the note mark stands right after the word, before the punctuation.
-            "notes-after-punctuation": False}
+    meta = _citeproc_settings(language, nocite)
     if bibliography:
         args += ["--citeproc"] + [f"--bibliography={p}" for p in bibliography]
         if csl:
@@ -151,6 +146,46 @@ def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path |
         raise locate_too_deep(chapters, cwd, exc) from None
     _report_stderr(stderr, reporter)
     return doc
+
+
+def read(text: str, cwd: Path, what: str) -> tuple[dict, str]:
+    """One part of a chapter as pandoc JSON (no citeproc) and pandoc's stderr."""
+    from . import guards
+    stdout, stderr = run(["--from", READER, "--to", "json"], text.encode(), cwd, what)
+    return guards.decode(stdout), stderr
+
+
+def citeproc(doc: dict, cwd: Path, bibliography: list[Path], csl: Path | None) -> tuple[dict, str]:
+    """`doc` (pandoc JSON) with its citations resolved by citeproc, and pandoc's stderr."""
+    args = ["--from", "json", "--to", "json", "--citeproc", *[f"--bibliography={p}" for p in bibliography]]
+    if csl:
+        args.append(f"--csl={csl}")
+    stdout, stderr = run(args, json.dumps(doc, ensure_ascii=False).encode(), cwd, "resolving the citations")
+    return json.loads(stdout), stderr
+
+
+@lru_cache(maxsize=8)
+def _meta(block: bytes, cwd: Path) -> str:
+    stdout, _ = run(["--from", READER, "--to", "json"], block, cwd, "reading the metadata")
+    return json.dumps(json.loads(stdout)["meta"])
+
+
+def citeproc_meta(language: str, nocite: list[str], cwd: Path) -> dict:
+    """The metadata a citeproc run reads (as `parse` gives it through its YAML block)."""
+    return json.loads(_meta(metadata_block(_citeproc_settings(language, nocite)), cwd))
+
+
+def _citeproc_settings(language: str, nocite: list[str]) -> dict:
+    return {"lang": LANG_TAGS[language],
+            "nocite": ", ".join("@" + key for key in nocite),
+            "link-citations": True, "suppress-bibliography": False,
+            # GOST: the note mark stands right after the word, before the punctuation.
+            "notes-after-punctuation": False}
+
+
+def report(stderr: str, reporter: Reporter) -> None:
+    """Pandoc's warnings from a run's stderr (see `_report_stderr`)."""
+    _report_stderr(stderr, reporter)
 
 
 def _parse_alone(chapter: Path, cwd: Path) -> bytes:

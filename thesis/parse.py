@@ -1,22 +1,24 @@
-"""The parse stage: the whole thesis through pandoc once, citations resolved by citeproc.
+"""The parse stage: the chapters read by pandoc, citations resolved by citeproc.
 
-With `repeat_terms: source` the thesis also goes through citeproc in each other language
-its sources are in (a Russian book cited in a Kazakh thesis says "Там же. С. 32."): the
-languages predicted from the chapters' text run alongside the main run; any the main
-run's citations show were missed run right after. No pandoc run happens after this stage.
+The chapters are read in parts (parts.py), each kept by its text, so an edit reads one part
+again; citeproc then runs only on the parts whose result can have changed (citeproc.py).
+With `repeat_terms: source` the citations also go through citeproc in each other language
+their sources are in (a Russian book cited in a Kazakh thesis says "Там же. С. 32.").
+No pandoc run happens after this stage.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import ast, bibliography, gost, pandoc
+from . import ast, bibliography, citeproc, crossref, gost, guards, pandoc, parts
 from .ast import cited_keys
 from .context import Thesis
-from .diagnostics import Reporter
+from .diagnostics import Reporter, UserError
 from .document import Document
 from .files import write_atomic
 from .load import citation_style
@@ -24,6 +26,27 @@ from .load import citation_style
 
 def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
     """The parsed thesis (with its other-language citeproc runs and an index of its elements)."""
+    items, csl = citation_inputs(thesis, cache)
+    envelope, pieces = read(thesis, cache, reporter)
+    total = sum(piece.count for piece in pieces)
+    citeproc.number_notes(envelope["meta"].get("nocite"), total)  # the metadata is read last
+    if not items:
+        for offset, piece in zip(citeproc.number(pieces), pieces):
+            citeproc.shift(piece.blocks, offset)
+        blocks = [block for piece in pieces for block in piece.blocks]
+        return Document({**envelope, "blocks": blocks}, index=ast.index(blocks))
+    nocite = list(thesis.project.thesis.nocite)
+    others = sorted(languages_needed(thesis, {"blocks": [piece.skeleton for piece in pieces]}) - {thesis.language})
+    resolved = citeproc.resolve(pieces, envelope, citeproc.Settings(thesis.root, items, csl, thesis.language,
+                                                                    nocite, cache), others)
+    pandoc.report(resolved.stderr, reporter)
+    doc = {**envelope, "meta": resolved.meta, "blocks": resolved.blocks}
+    return Document(doc, citeproc_runs=resolved.others, index=ast.index(doc["blocks"]))
+
+
+def citation_inputs(thesis: Thesis, cache: Path) -> tuple[list[Path], Path]:
+    """What citeproc reads: the bibliography as CSL JSON (none without a .bib) and the style
+    (the profile's, as its source list settings and citation kind make it)."""
     csl = citation_style(thesis.project)
     for_gost = gost.is_gost_style(csl)
     items = ([bibliography.csl_items(thesis.bibliography, list(thesis.bibliography_files), thesis.root, cache,
@@ -33,23 +56,87 @@ def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
         csl = gost.style_for(csl, settings.standard, settings.area_separator, settings.space_before_colon, cache)
     if thesis.profile.citations == "numeric":
         csl = numeric_style(csl, cache)
+    return items, csl
 
-    crossref = any(_CROSSREF.search(c.text) for c in thesis.chapters)
 
-    def run(language: str) -> dict:
-        quiet = language != thesis.language  # the main run reports; the others repeat it
-        return pandoc.parse([c.path for c in thesis.chapters], thesis.root, items, csl, language,
-                            thesis.project.thesis.nocite, Reporter(quiet=True) if quiet else reporter,
-                            crossref)
+def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[citeproc.Piece]]:
+    """The chapters read by pandoc (no citeproc) in parts, each kept by its text (parts.py), or
+    in one piece where they do not read alike apart: the JSON envelope and the pieces."""
+    cut = parts.parts(thesis)
+    crossrefs = any(_CROSSREF.search(c.text) for c in thesis.chapters)
+    if cut is not None:
+        try:
+            with ThreadPoolExecutor(max_workers=citeproc.RUNS) as pool:
+                docs = list(pool.map(lambda part: _read_part(part, thesis.root, cache, crossrefs), cut))
+        except (UserError, guards.TooDeep):
+            docs = None  # the whole thesis, read below, names the chapter and line
+        if docs is not None and not any(doc["meta"] for doc in docs) and _unique_ids(docs):
+            for doc in docs:
+                pandoc.report(doc["stderr"], reporter)
+            meta = pandoc.citeproc_meta(thesis.language, list(thesis.project.thesis.nocite), thesis.root)
+            pieces = [citeproc.Piece(d["key"], d["blocks"], d["skeleton"], d["count"], d["size"]) for d in docs]
+            _earlier(pieces, cache / "parts" / "last.json")
+            return {"pandoc-api-version": docs[0]["pandoc-api-version"], "meta": meta}, pieces
+    doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, [], None, thesis.language,
+                       list(thesis.project.thesis.nocite), reporter)
+    if crossrefs:
+        crossref.take_out(doc["blocks"])
+    piece = citeproc.Piece.of(_digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
+                              sum(len(c.text) for c in thesis.chapters))
+    return {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"]}, [piece]
 
-    others = sorted(languages_needed(thesis) - {thesis.language}) if items else []
-    with ThreadPoolExecutor(max_workers=1 + len(others)) as pool:
-        jobs = {lang: pool.submit(run, lang) for lang in [thesis.language, *others]}
-        runs = {lang: job.result() for lang, job in jobs.items()}
-        doc = runs.pop(thesis.language)
-        missed = sorted(languages_needed(thesis, doc) - set(runs) - {thesis.language}) if items else []
-        runs.update(zip(missed, pool.map(run, missed)))
-    return Document(doc, citeproc_runs=runs, index=ast.index(doc["blocks"]))
+
+_PARTS_VERSION = "1"  # bump when what `_read_part` keeps changes
+
+
+def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dict:
+    """One part as pandoc reads it (its blocks, metadata, warnings, skeleton and note count),
+    from the cache if read before."""
+    key = _digest(_PARTS_VERSION, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
+    path = cache / "parts" / f"{key}.json"
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    doc, stderr = pandoc.read(part.text, cwd, f"reading {part.chapter.name} from line {part.first}")
+    if crossrefs:
+        crossref.take_out(doc["blocks"])
+    piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))
+    ids = [b["c"][1][0] for b in ast.walk(doc["blocks"]) if b["t"] == "Header" and b["c"][1][0]]
+    doc.update(stderr=stderr, key=key, skeleton=piece.skeleton, count=piece.count, size=piece.size, ids=ids)
+    write_atomic(path, json.dumps(doc, ensure_ascii=False).encode(), durable=False)
+    return doc
+
+
+def _earlier(pieces: list[citeproc.Piece], last: Path) -> None:
+    """Each piece whose text changed since the last build told what it was (citeproc patches
+    an edit without citations in); the keys of this build kept for the next."""
+    try:
+        before = json.loads(last.read_bytes())
+    except (OSError, ValueError):
+        before = []
+    if len(before) == len(pieces):
+        for piece, key in zip(pieces, before):
+            if key != piece.key:
+                try:
+                    piece.earlier = json.loads((last.parent / f"{key}.json").read_bytes())["blocks"]
+                except (OSError, ValueError, KeyError):
+                    pass
+    write_atomic(last, json.dumps([piece.key for piece in pieces]).encode(), durable=False)
+
+
+def _unique_ids(docs: list[dict]) -> bool:
+    """No heading id twice (pandoc gives a repeated heading text "-1" only within one read)."""
+    ids = [ident for doc in docs for ident in doc["ids"]]
+    return len(ids) == len(set(ids))
+
+
+def _digest(*texts: str) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:24]
 
 
 # GOST R 7.0.5-2008 references in the text: "[12, с. 45]", "[3; 7]", numbered as the list is.

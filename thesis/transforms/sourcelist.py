@@ -178,7 +178,7 @@ def ibid_without_page(document: Document, thesis: Thesis) -> None:
         return
     by_source = thesis.profile.source_list.repeat_terms == "source"
     gost.fix_ibid(document.ast, lambda key: bib.language_of(key, thesis.language) if by_source
-                  else thesis.language, gost.ibid_terms(style))
+                  else thesis.language, gost.ibid_terms(style), document.kept("Cite"))
 
 
 def _cites(doc: dict) -> list[Node]:

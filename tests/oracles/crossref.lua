@@ -1,6 +1,8 @@
 -- pandoc-crossref references (@fig:x, [@tbl:a; @eq:b], [-@eq:x], @sec:x) out of citeproc's way.
 --
--- Runs inside the parse, before --citeproc: the cross-reference keys of a Cite (fig:, tbl:,
+-- The oracle of thesis/crossref.py's `take_out` (tests/test_incremental_parse.py runs it in the
+-- one-run parse the incremental parse is compared with); it ran in the parse before 2026-11-30.
+-- Runs before --citeproc: the cross-reference keys of a Cite (fig:, tbl:,
 -- eq:, sec:) become a Span of class "xref" (keys and modes as attributes, the typed text as
 -- content), which the build's crossref transform replaces by "рис. 1.2". Left as Cites,
 -- citeproc would print "(fig:x?)", turn them into footnotes under a note style, and count
