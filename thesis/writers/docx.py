@@ -20,6 +20,7 @@ from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
 from . import docx_continued as continued
+from . import docx_stitch
 from ..units import PAPER_MM, TWIPS_PER_MM
 from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
@@ -247,17 +248,16 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
                total: int | None = None, splits: dict[int, int] | None = None, marks: bool = False) -> bytes:
     """The DOCX bytes: pandoc's writer, then a deterministic zip."""
     reference = reference_docx(thesis.profile, thesis.language, cache_dir)
-    raw = pandoc.write(docx_ast(document, thesis, pages, total), "docx", thesis.root,
-                       [f"--reference-doc={reference}", "--syntax-highlighting=none"], binary=True)  # code in black
-    replace = {"docProps/core.xml": core_properties(thesis).encode()}
-    with zipfile.ZipFile(io.BytesIO(raw)) as z:
-        names = z.namelist()
-        replace["word/document.xml"] = document_body(z.read("word/document.xml"), thesis, splits or {}, marks)
-        if "word/numbering.xml" in names:
-            replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
-        if any(name.endswith(".svg") for name in names):
-            replace.update(add_fallbacks({name: replace.get(name) or z.read(name) for name in names}))
-    return normalise_zip(raw, replace)
+    parts = docx_stitch.package(docx_ast(document, thesis, pages, total), thesis.root,  # unchanged sections cached
+                                [f"--reference-doc={reference}", "--syntax-highlighting=none"],  # code in black
+                                cache_dir / "docx").parts
+    replace = {"docProps/core.xml": core_properties(thesis).encode(),
+               "word/document.xml": document_body(parts["word/document.xml"], thesis, splits or {}, marks)}
+    if "word/numbering.xml" in parts:
+        replace["word/numbering.xml"] = list_numbering(parts["word/numbering.xml"], thesis)
+    if any(name.endswith(".svg") for name in parts):
+        replace.update(add_fallbacks({name: replace.get(name) or parts[name] for name in parts}))
+    return normalise_zip(parts, replace)
 
 
 def document_body(xml: bytes, thesis: Thesis, splits: dict[int, int], marks: bool) -> bytes:
@@ -318,17 +318,19 @@ def core_properties(thesis: Thesis) -> str:
                   language=pandoc.LANG_TAGS[thesis.language], date=date, keywords=", ".join(config.keywords))
 
 
-def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
-    """The same archive with fixed timestamps and order (byte-reproducible), parts replaced."""
+def normalise_zip(data: bytes | dict[str, bytes], replace: dict[str, bytes] | None = None) -> bytes:
+    """The same archive (or its parts) with fixed timestamps and order (byte-reproducible),
+    parts replaced."""
     replace = replace or {}
-    src = zipfile.ZipFile(io.BytesIO(data))
+    src = data if isinstance(data, dict) else zipfile.ZipFile(io.BytesIO(data))
+    read = src.__getitem__ if isinstance(src, dict) else src.read
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = sorted(set(src.namelist()) | set(replace))  # parts replaced or added
+        names = sorted(set(src) | set(replace) if isinstance(src, dict) else set(src.namelist()) | set(replace))
         first = [n for n in ("[Content_Types].xml",) if n in names]
         for name in first + sorted(n for n in names if n not in first):
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, replace[name] if name in replace else src.read(name))
+            dst.writestr(info, replace[name] if name in replace else read(name))
     return out.getvalue()
