@@ -127,3 +127,19 @@ def _body(data: bytes):
     from lxml import etree
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     return root.find(docx.W_NS + "body")
+
+
+def test_tracked_changes_numbered_through_the_document(tmp_path):
+    """The comparison DOCX's insertions and deletions (pandoc numbers each kind from 1 through
+    the whole document) in several sections: as one run numbers them."""
+    root = copy_project("minimal", tmp_path)
+    doc, cwd, args = docx_input(root, tmp_path / "cache")
+    for block in doc["blocks"]:
+        if block["t"] == "Para":
+            block["c"][:0] = [{"t": "Span", "c": [["", ["insertion"], [["author", "a"]]], [{"t": "Str", "c": "жаңа"}]]},
+                              {"t": "Span", "c": [["", ["deletion"], [["author", "a"]]], [{"t": "Str", "c": "ескі"}]]}]
+    result = docx_stitch.package(doc, cwd, args, tmp_path / "docx")
+    assert result.whole == ""
+    xml = result.parts["word/document.xml"].decode()
+    assert xml.count("<w:ins ") > 5 and '<w:del w:id="5"' in xml
+    assert_same_package(result.parts, docx_stitch.package(doc, cwd, args, None).parts)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import hashlib
 import io
 import json
 import zipfile
@@ -22,6 +21,7 @@ from . import Artefact, libreoffice
 from . import docx_continued as continued
 from . import docx_stitch
 from ..units import PAPER_MM, TWIPS_PER_MM
+from .docx_stitch import bookmark_name
 from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
 from .svg_fallback import add_fallbacks
@@ -234,14 +234,6 @@ def contents_xml(listed: list[Heading], thesis: Thesis, pages: dict[str, int] | 
                 "page": (pages or {}).get(h.ident, "")} for h in listed]
     return render("docx", "contents.xml.j2", thesis.root, title=thesis.labels.contents, entries=entries,
                   depth=thesis.profile.contents.depth, dirty="false" if pages else "true")
-
-
-def bookmark_name(ident: str) -> str:
-    """The bookmark pandoc's docx writer gives a heading id: Word allows 40 characters
-    starting with a letter, so longer or other ids become 'X' and 39 hex digits of a SHA-1."""
-    if ident[:1].isalpha() and len(ident) <= 40:
-        return ident
-    return "X" + hashlib.sha1(ident.encode()).hexdigest()[1:]
 
 
 def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[str, int] | None = None,
