@@ -110,37 +110,49 @@ def package(doc: dict, cwd: Path, args: list[str], cache: Path | None) -> Result
     keys = [hashlib.sha256(salt + marshal.dumps(chunk, 2)).hexdigest()[:24] for chunk in chunks]
     records = {k: record for k in set(keys) if (record := _load(cache / f"{k}.json")) is not None}
     missing = {k: chunk for k, chunk in zip(keys, chunks) if k not in records}
-    lists = {k: _lists(chunk) for k, chunk in missing.items()}
-    if None in lists.values():
+    scans = {k: _scan(chunk) for k, chunk in missing.items()}
+    if any(scan.lists is None for scan in scans.values()):
         return _whole(doc, cwd, args, len(chunks), "example lists")  # numbered across the document
     frame_path = cache / f"frame-{hashlib.sha256(salt).hexdigest()[:24]}.json"
     frame = _load(frame_path)
     try:
-        for batch in _batches(list(missing.items())):
-            made, batch_frame = _convert(doc, [chunk for _, chunk in batch],
-                                         [lists[key] for key, _ in batch], cwd, args, cache)
-            for (key, _), record in zip(batch, made):
+        for batch in _batches(list(missing), scans):
+            made, batch_frame = _convert(doc, [missing[key] for key in batch], [scans[key] for key in batch],
+                                         cwd, args, cache)
+            for key, record in zip(batch, made):
                 records[key] = record
-                write_atomic(cache / f"{key}.json", json.dumps(record, ensure_ascii=False).encode(), durable=False)
+                write_atomic(cache / f"{key}.json", json.dumps(record).encode(), durable=False)
             if frame is None:
                 frame = batch_frame
-                write_atomic(frame_path, json.dumps(frame, ensure_ascii=False).encode(), durable=False)
+                write_atomic(frame_path, json.dumps(frame).encode(), durable=False)
         parts = stitch([records[k] for k in keys], frame, cache)
     except Unstitchable as exc:
         return _whole(doc, cwd, args, len(chunks), str(exc))
     return Result(parts, len(missing), len(chunks))
 
 
-def _lists(blocks: list[dict]) -> int | None:
-    """How many lists pandoc numbers in `blocks` (None: an example list, numbered across the
-    document, which the stitch does not do)."""
-    count = 0
+@dataclass
+class _Scan:
+    """What a section holds that pandoc numbers or shares across the document."""
+
+    lists: int | None = 0  # lists (each a w:num); None: an example list (numbered across the document)
+    images: set[str] = field(default_factory=set)  # image sources
+    links: set[str] = field(default_factory=set)  # external link targets
+    tag: int | None = None  # set when its links must be made unique in a run (see _tag_links)
+
+
+def _scan(blocks: list[dict]) -> _Scan:
+    scan = _Scan()
     for node in ast.walk(blocks):
-        if node["t"] in _LISTS:
-            if node["t"] == "OrderedList" and node["c"][0][1]["t"] == "Example":
-                return None
-            count += 1
-    return count
+        kind = node["t"]
+        if kind in _LISTS and scan.lists is not None:
+            example = kind == "OrderedList" and node["c"][0][1]["t"] == "Example"
+            scan.lists = None if example else scan.lists + 1
+        elif kind == "Image":
+            scan.images.add(node["c"][2][0])
+        elif kind == "Link" and not node["c"][2][0].startswith("#"):
+            scan.links.add(node["c"][2][0])
+    return scan
 
 
 def _whole(doc: dict, cwd: Path, args: list[str], chunks: int, why: str) -> Result:
@@ -156,19 +168,26 @@ def _load(path: Path) -> dict | None:
         return None
 
 
-def _batches(missing: list[tuple[str, list[dict]]]) -> list[list]:
+def _batches(keys: list[str], scans: dict[str, _Scan]) -> list[list[str]]:
     """The missing sections in as few pandoc runs as possible: one, unless two sections show
     the same image (one run would give it one relationship, where the stitch expects one
-    per section); each key once."""
-    batches: list[tuple[list, set]] = []
-    for item in missing:
-        sources = {node["c"][2][0] for node in ast.walk(item[1]) if node["t"] == "Image"}
-        target = next((b for b in batches if not b[1] & sources), None)
+    per section). Sections whose link targets another section of the run links to too get
+    their links tagged (one relationship each, as if alone)."""
+    batches: list[tuple[list[str], set, dict[str, int]]] = []
+    for key in keys:
+        scan = scans[key]
+        target = next((b for b in batches if not b[1] & scan.images), None)
         if target is None:
-            batches.append(target := ([], set()))
-        target[0].append(item)
-        target[1].update(sources)
-    return [items for items, _ in batches]
+            batches.append(target := ([], set(), {}))
+        target[0].append(key)
+        target[1].update(scan.images)
+        for link in scan.links:
+            target[2][link] = target[2].get(link, 0) + 1
+    for items, _, links in batches:
+        for index, key in enumerate(items):
+            if any(links[link] > 1 for link in scans[key].links):
+                scans[key].tag = index
+    return [items for items, _, _ in batches]
 
 
 def _unsectioned(blocks: list[dict]) -> tuple[list[dict], list[list]]:
@@ -196,14 +215,14 @@ def _tag_links(index: int):
     return tag
 
 
-def _convert(doc: dict, chunks: list[list[dict]], lists: list[int], cwd: Path, args: list[str],
+def _convert(doc: dict, chunks: list[list[dict]], scans: list[_Scan], cwd: Path, args: list[str],
              cache: Path) -> tuple[list[dict], dict]:
     """One pandoc run over `chunks` (a marker before each): each section's record, and the
     package's frame (the parts no section changes; the body's head and tail)."""
     blocks: list[dict] = []
     heads = []
-    for index, chunk in enumerate(chunks):
-        prepared, chunk_heads = _unsectioned(ast.rewrite(chunk, _tag_links(index)))
+    for chunk, scan in zip(chunks, scans):
+        prepared, chunk_heads = _unsectioned(chunk if scan.tag is None else ast.rewrite(chunk, _tag_links(scan.tag)))
         blocks += [ast.RawBlock("openxml", MARK), *prepared]
         heads.append(chunk_heads)
     raw = pandoc.write({**doc, "blocks": blocks}, "docx", cwd, args, binary=True)
@@ -211,8 +230,8 @@ def _convert(doc: dict, chunks: list[list[dict]], lists: list[int], cwd: Path, a
         parts = {name: z.read(name) for name in z.namelist()}
     out = _Output.read(parts)
     cursor = _Cursor(counter=min(out.counter_ids, default=0))
-    records = [_record(segment, count, h, out, cursor, cache)
-               for segment, count, h in zip(out.segments(len(chunks)), lists, heads)]
+    records = [_record(segment, scan.lists, h, out, cursor, cache)
+               for segment, scan, h in zip(out.segments(len(chunks)), scans, heads)]
     if cursor.counter != cursor.start + len(out.counter_ids) or cursor.lists != len(out.nums) - 1:
         raise Unstitchable("ids outside the sections")
     return records, out.frame()
