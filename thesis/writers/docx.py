@@ -314,11 +314,14 @@ def normalise_zip(data: bytes | dict[str, bytes], replace: dict[str, bytes] | No
     """The same archive (or its parts) with fixed timestamps and order (byte-reproducible),
     parts replaced."""
     replace = replace or {}
-    src = data if isinstance(data, dict) else zipfile.ZipFile(io.BytesIO(data))
-    read = src.__getitem__ if isinstance(src, dict) else src.read
+    if isinstance(data, dict):
+        read, present = data.__getitem__, set(data)
+    else:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        read, present = src.read, set(src.namelist())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = sorted(set(src) | set(replace) if isinstance(src, dict) else set(src.namelist()) | set(replace))
+        names = sorted(present | set(replace))  # parts replaced or added
         first = [n for n in ("[Content_Types].xml",) if n in names]
         for name in first + sorted(n for n in names if n not in first):
             info = zipfile.ZipInfo(name, ZIP_DATE)

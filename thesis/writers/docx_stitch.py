@@ -13,9 +13,9 @@ through the whole document (docx writer state), which the stitch renumbers as on
   first use; tracked-change ids (`w:ins`, `w:del`, each from 1);
 - footnotes, comments, hyperlink and image relationships, content types of the media.
 
-Missing sections go through one pandoc run (split at markers), with each external link
-made unique to its section so that the run numbers every section as if alone; sections
-that share an image go to separate runs. Anything the model does not account for (ids
+Missing sections go through one pandoc run (split at markers) that numbers every section as
+if alone: a link target two of its sections share is made unique to each section, and
+sections that share an image go to separate runs. Anything the model does not account for (ids
 that are not one contiguous run per section, styles pandoc adds for an unknown custom
 style, example lists) makes the writer fall back to one whole-document run: the output
 is the same either way, only slower. A section starts with a heading, which sets pandoc's
