@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import hashlib
 import io
 import json
 import zipfile
@@ -20,7 +19,9 @@ from ..templates import render
 from ..titlepage import labels, title_fields
 from . import Artefact, libreoffice
 from . import docx_continued as continued
+from . import docx_stitch
 from ..units import PAPER_MM, TWIPS_PER_MM
+from .docx_stitch import bookmark_name
 from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
 from .svg_fallback import add_fallbacks
@@ -235,29 +236,20 @@ def contents_xml(listed: list[Heading], thesis: Thesis, pages: dict[str, int] | 
                   depth=thesis.profile.contents.depth, dirty="false" if pages else "true")
 
 
-def bookmark_name(ident: str) -> str:
-    """The bookmark pandoc's docx writer gives a heading id: Word allows 40 characters
-    starting with a letter, so longer or other ids become 'X' and 39 hex digits of a SHA-1."""
-    if ident[:1].isalpha() and len(ident) <= 40:
-        return ident
-    return "X" + hashlib.sha1(ident.encode()).hexdigest()[1:]
-
-
 def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[str, int] | None = None,
                total: int | None = None, splits: dict[int, int] | None = None, marks: bool = False) -> bytes:
     """The DOCX bytes: pandoc's writer, then a deterministic zip."""
     reference = reference_docx(thesis.profile, thesis.language, cache_dir)
-    raw = pandoc.write(docx_ast(document, thesis, pages, total), "docx", thesis.root,
-                       [f"--reference-doc={reference}", "--syntax-highlighting=none"], binary=True)  # code in black
-    replace = {"docProps/core.xml": core_properties(thesis).encode()}
-    with zipfile.ZipFile(io.BytesIO(raw)) as z:
-        names = z.namelist()
-        replace["word/document.xml"] = document_body(z.read("word/document.xml"), thesis, splits or {}, marks)
-        if "word/numbering.xml" in names:
-            replace["word/numbering.xml"] = list_numbering(z.read("word/numbering.xml"), thesis)
-        if any(name.endswith(".svg") for name in names):
-            replace.update(add_fallbacks({name: replace.get(name) or z.read(name) for name in names}))
-    return normalise_zip(raw, replace)
+    parts = docx_stitch.package(docx_ast(document, thesis, pages, total), thesis.root,  # unchanged sections cached
+                                [f"--reference-doc={reference}", "--syntax-highlighting=none"],  # code in black
+                                cache_dir / "docx").parts
+    replace = {"docProps/core.xml": core_properties(thesis).encode(),
+               "word/document.xml": document_body(parts["word/document.xml"], thesis, splits or {}, marks)}
+    if "word/numbering.xml" in parts:
+        replace["word/numbering.xml"] = list_numbering(parts["word/numbering.xml"], thesis)
+    if any(name.endswith(".svg") for name in parts):
+        replace.update(add_fallbacks({name: replace.get(name) or parts[name] for name in parts}))
+    return normalise_zip(parts, replace)
 
 
 def document_body(xml: bytes, thesis: Thesis, splits: dict[int, int], marks: bool) -> bytes:
@@ -318,17 +310,22 @@ def core_properties(thesis: Thesis) -> str:
                   language=pandoc.LANG_TAGS[thesis.language], date=date, keywords=", ".join(config.keywords))
 
 
-def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
-    """The same archive with fixed timestamps and order (byte-reproducible), parts replaced."""
+def normalise_zip(data: bytes | dict[str, bytes], replace: dict[str, bytes] | None = None) -> bytes:
+    """The same archive (or its parts) with fixed timestamps and order (byte-reproducible),
+    parts replaced."""
     replace = replace or {}
-    src = zipfile.ZipFile(io.BytesIO(data))
+    if isinstance(data, dict):
+        read, present = data.__getitem__, set(data)
+    else:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        read, present = src.read, set(src.namelist())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = sorted(set(src.namelist()) | set(replace))  # parts replaced or added
+        names = sorted(present | set(replace))  # parts replaced or added
         first = [n for n in ("[Content_Types].xml",) if n in names]
         for name in first + sorted(n for n in names if n not in first):
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, replace[name] if name in replace else src.read(name))
+            dst.writestr(info, replace[name] if name in replace else read(name))
     return out.getvalue()
