@@ -22,8 +22,8 @@ TRANSFORMS = [
     references.place_source_list,  # the source list under its heading
     sourcelist.group_source_list,  # grouped, sorted and numbered the university's way
     abstract.abstract_statistics,  # реферат: "61 с., 3 рис., …" counted, key words in capitals
-    tables.align_cells,      # body cells left, header cells centred (as the profile says)
-    tables.column_widths,    # widths from the content: no word broken in a narrow column
+    tables.format_tables,    # body cells left, header cells centred (as the profile says); column
+                             # widths from the content: no word broken in a narrow column
     content.keep_language_only,  # no metadata but the language reaches the writers
 ]
 

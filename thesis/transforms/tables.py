@@ -23,13 +23,18 @@ CELL_INSET_PT = 12     # left and right cell inset/margins together (4 + 4 pt) a
 ALIGN = {"left": "AlignLeft", "center": "AlignCenter", "right": "AlignRight"}
 
 
-def align_cells(document: Document, thesis: Thesis) -> None:
+def format_tables(document: Document, thesis: Thesis) -> None:
+    """Every table aligned (`align_cells`) and given column widths (`column_widths`): one walk."""
+    tables = [node for node in ast.walk(document.blocks) if node["t"] == "Table"]
+    align_cells(tables, thesis)
+    column_widths(tables, thesis)
+
+
+def align_cells(tables: list[dict], thesis: Thesis) -> None:
     """Default-aligned columns get the profile's body alignment, header cells its header one."""
     body = ALIGN[thesis.profile.tables.cell_align]
     header = ALIGN[thesis.profile.tables.header_align]
-    for node in ast.walk(document.blocks):
-        if node["t"] != "Table":
-            continue
+    for node in tables:
         colspecs, head = node["c"][2], node["c"][3]
         for spec in colspecs:
             if spec[0]["t"] == "AlignDefault":
@@ -39,13 +44,13 @@ def align_cells(document: Document, thesis: Thesis) -> None:
                 cell[1] = {"t": header}
 
 
-def column_widths(document: Document, thesis: Thesis) -> None:
+def column_widths(tables: list[dict], thesis: Thesis) -> None:
     """Default-width tables get fractions of the text width from their content."""
     profile = thesis.profile
     width_mm = PAPER_MM[profile.page.size][0] - profile.page.margins.left.mm - profile.page.margins.right.mm
     char_pt = profile.sizes.body.pt * CHAR_EM
-    for node in ast.walk(document.blocks):
-        if node["t"] == "Table" and all(spec[1]["t"] == "ColWidthDefault" for spec in node["c"][2]):
+    for node in tables:
+        if all(spec[1]["t"] == "ColWidthDefault" for spec in node["c"][2]):
             fractions = _fractions(_cell_texts(node), width_mm * 72 / 25.4, char_pt)
             for spec, fraction in zip(node["c"][2], fractions):
                 spec[1] = {"t": "ColWidth", "c": fraction}
