@@ -12,6 +12,7 @@ import io
 import pytest
 
 from helpers import PROJECTS, REPO, copy_project
+from thesis import pandoc
 from thesis.build import Options, Stopwatch, prepare
 from thesis.diagnostics import Reporter
 from thesis.writers import docx, docx_stitch
@@ -143,3 +144,16 @@ def test_tracked_changes_numbered_through_the_document(tmp_path):
     xml = result.parts["word/document.xml"].decode()
     assert xml.count("<w:ins ") > 5 and '<w:del w:id="5"' in xml
     assert_same_package(result.parts, docx_stitch.package(doc, cwd, args, None).parts)
+
+
+def test_sections_in_several_runs_are_the_whole_run(tmp_path, monkeypatch):
+    """A long thesis's missing sections go through pandoc in runs of bounded size (its memory
+    grows with the input): the stitched package is still the one run's."""
+    monkeypatch.setattr(docx_stitch, "BATCH_BYTES", 40_000)
+    doc, cwd, args = docx_input(REPO, tmp_path / "cache")
+    runs = []
+    real = pandoc.write
+    monkeypatch.setattr(pandoc, "write", lambda *a, **k: runs.append(1) or real(*a, **k))
+    stitched = docx_stitch.package(doc, cwd, args, tmp_path / "docx")
+    assert len(runs) > 3
+    assert_same_package(stitched.parts, docx_stitch.package(doc, cwd, args, None).parts)

@@ -146,7 +146,7 @@ def test_a_new_citation_resolves_every_part_again(tmp_path):
 
 
 @pytest.mark.parametrize("second", [
-    "# Кіріспе\n\nМәтін.\n",                              # the same heading id: pandoc makes it "-1"
+    "# Кіріспе {#кіріспе}\n\nМәтін.\n",                   # an id written twice: the whole read warns
     "# Екінші\n\nСілтеме[^a].\n",                         # a note defined in the other chapter
     "---\ntitle: x\n---\n\n# Екінші\n\nМәтін.\n",          # a metadata block
 ])
@@ -158,6 +158,27 @@ def test_chapters_that_do_not_read_alike_apart_are_read_whole(second, tmp_path, 
     (content / "01.md").write_text("# Кіріспе\n\nМәтін[^a].\n\n[^a]: Ескерту.\n", encoding="utf-8")
     (content / "02.md").write_text(second, encoding="utf-8")
     document, thesis = parse(root, tmp_path / "cache")
+    assert_same(document, thesis, tmp_path / "cache")
+
+
+def test_repeated_headings_take_the_ids_of_the_whole_read(tmp_path, monkeypatch):
+    """"Қорытынды" closing every chapter: pandoc numbers the repeats through the whole thesis
+    ("-1", "-2"), the parts each alone would not; ids written out stay as written."""
+    root = copy(PROJECTS / "minimal", tmp_path)
+    content = root / "content"
+    for path in content.glob("*.md"):
+        path.unlink()
+    long = ("Сөйлем мәтіні осында тұр. " * 40 + "\n\n") * (MIN_PART_CHARS // 1000 + 1)
+    (content / "01.md").write_text("# Бірінші\n\n## Қорытынды\n\nА.\n\n## Қорытынды\n\nӘ.\n", encoding="utf-8")
+    (content / "02.md").write_text("# Екінші\n\n" + long + "## Қорытынды\n\nБ.\n\n" + long +
+                                   "## Қорытынды {#соңы}\n\nВ.\n\n## Қорытынды-1\n\nГ.\n", encoding="utf-8")
+    assert len(cut(content / "02.md", (content / "02.md").read_text(encoding="utf-8"))) > 1
+    runs = counting(monkeypatch)
+    document, thesis = parse(root, tmp_path / "cache")
+    monkeypatch.undo()
+    assert not any("reading the chapters" in w for w in runs)  # read in parts, not in one piece
+    ids = [b["c"][1][0] for b in document.blocks if b["t"] == "Header"]
+    assert ids[2:] == ["қорытынды-1", "екінші", "қорытынды-2", "соңы", "қорытынды-1-1"]
     assert_same(document, thesis, tmp_path / "cache")
 
 

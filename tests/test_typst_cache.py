@@ -38,3 +38,19 @@ def test_an_edit_changes_only_its_section(tmp_path):
     text = typst_body(doc, root, cache)
     after = {p.name for p in cache.iterdir()}
     assert len(after - before) == 1 and "Жаңа сөйлем." in text
+
+
+def test_sections_in_several_runs_give_the_same_typst(tmp_path, monkeypatch):
+    """Missing sections go through pandoc in runs of bounded size (its memory grows with the
+    input): the Typst source is the one of a single run."""
+    from thesis import pandoc
+    from thesis.writers import pdf
+    root = copy_project("minimal", tmp_path)
+    _, document = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    whole = typst_body(document.ast, root, tmp_path / "one")
+    monkeypatch.setattr(pdf, "BATCH_BYTES", 2_000)
+    runs = []
+    real = pandoc.write
+    monkeypatch.setattr(pandoc, "write", lambda *a, **k: runs.append(1) or real(*a, **k))
+    assert typst_body(document.ast, root, tmp_path / "several") == whole
+    assert len(runs) > 2

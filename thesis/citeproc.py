@@ -173,7 +173,9 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
         groups = _groups(need or [len(pieces) - 1], pieces)
         for i in (i for group in groups for i in group):
             shift(pieces[i].blocks, offsets[i])
-        with ThreadPoolExecutor(max_workers=len(groups) + len(languages)) as pool:
+        # RUNS at a time: a citeproc run takes ~170 MB whatever its size (pandoc's runtime and
+        # citeproc's data), and the cores are busy with RUNS of them already
+        with ThreadPoolExecutor(max_workers=RUNS) as pool:
             runs = [pool.submit(_run_group, group, pieces, envelope, settings) for group in groups]
             late = {lang: pool.submit(_run_other, lang, skeletons, envelope, settings) for lang in languages
                     if others[lang] is None}

@@ -70,12 +70,16 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
                 docs = list(pool.map(lambda part: _read_part(part, thesis.root, cache, crossrefs), cut))
         except (UserError, guards.TooDeep):
             docs = None  # the whole thesis, read below, names the chapter and line
-        if docs is not None and not any(doc["meta"] for doc in docs) and _unique_ids(docs):
+        renames = _heading_ids(docs, cut) if docs is not None and not any(d["meta"] for d in docs) else None
+        if renames is not None:
             for doc in docs:
                 pandoc.report(doc["stderr"], reporter)
             meta = pandoc.citeproc_meta(thesis.language, list(thesis.project.thesis.nocite), thesis.root)
             pieces = [citeproc.Piece(d["key"], d["blocks"], d["skeleton"], d["count"], d["size"]) for d in docs]
             _earlier(pieces, cache / "parts" / "last.json")
+            for piece, renamed in zip(pieces, renames):
+                if renamed:
+                    _rename(piece, renamed)
             return {"pandoc-api-version": docs[0]["pandoc-api-version"], "meta": meta}, pieces
     doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, [], None, thesis.language,
                        list(thesis.project.thesis.nocite), reporter)
@@ -125,10 +129,40 @@ def _earlier(pieces: list[citeproc.Piece], last: Path) -> None:
     write_atomic(last, json.dumps([piece.key for piece in pieces]).encode(), durable=False)
 
 
-def _unique_ids(docs: list[dict]) -> bool:
-    """No heading id twice (pandoc gives a repeated heading text "-1" only within one read)."""
-    ids = [ident for doc in docs for ident in doc["ids"]]
-    return len(ids) == len(set(ids))
+def _heading_ids(docs: list[dict], cut: list[parts.Part]) -> list[dict[int, str]] | None:
+    """The heading ids pandoc gives reading the thesis in one piece, where a part's own differ:
+    for each part, {n: id} of its n-th heading with an id. An id written out (`{#x}`) stays; a
+    made one repeated takes the first free "-1", "-2"… of its base (pandoc's rule). None where
+    a written id repeats (the one-piece read reports it)."""
+    used: set[str] = set()
+    renames = []
+    for doc, part in zip(docs, cut):
+        renamed, earlier = {}, set()
+        for n, ident in enumerate(doc["ids"]):
+            written = re.search(r"\{[^}\n]*#" + re.escape(ident) + r"(?=[\s}])", part.text) is not None
+            if written and ident in used:
+                return None
+            base = ident
+            if not written and (m := re.fullmatch(r"(.+)-\d+", ident)) and m.group(1) in earlier:
+                base = m.group(1)  # the part's own "-N" of a heading before it in the part
+            new, number = base, 0
+            while not written and new in used:
+                number += 1
+                new = f"{base}-{number}"
+            earlier.add(ident)
+            used.add(new)
+            if new != ident:
+                renamed[n] = new
+        renames.append(renamed)
+    return renames
+
+
+def _rename(piece: citeproc.Piece, renamed: dict[int, str]) -> None:
+    """A piece's headings given the ids of the one-piece read (its key tells them apart)."""
+    headers = [b for b in ast.walk(piece.blocks) if b["t"] == "Header" and b["c"][1][0]]
+    for n, ident in renamed.items():
+        headers[n]["c"][1][0] = ident
+    piece.key = _digest(piece.key, json.dumps(sorted(renamed.items())))
 
 
 def _digest(*texts: str) -> str:

@@ -107,7 +107,9 @@ def package(doc: dict, cwd: Path, args: list[str], cache: Path | None) -> Result
         return _whole(doc, cwd, args, len(chunks), "no cache")
     salt = json.dumps([pandoc.version(), CACHE_VERSION, _MODULE_HASH, args, doc["meta"]]).encode()
     # marshal (version 2: no back-references) is exact and 4× faster than JSON here
-    keys = [hashlib.sha256(salt + marshal.dumps(chunk, 2)).hexdigest()[:24] for chunk in chunks]
+    data = [marshal.dumps(chunk, 2) for chunk in chunks]
+    keys = [hashlib.sha256(salt + d).hexdigest()[:24] for d in data]
+    sizes = dict(zip(keys, map(len, data)))
     records = {k: record for k in set(keys) if (record := _load(cache / f"{k}.json")) is not None}
     missing = {k: chunk for k, chunk in zip(keys, chunks) if k not in records}
     scans = {k: _scan(chunk) for k, chunk in missing.items()}
@@ -116,7 +118,7 @@ def package(doc: dict, cwd: Path, args: list[str], cache: Path | None) -> Result
     frame_path = cache / f"frame-{hashlib.sha256(salt).hexdigest()[:24]}.json"
     frame = _load(frame_path)
     try:
-        for batch in _batches(list(missing), scans):
+        for batch in _batches(list(missing), scans, sizes):
             made, batch_frame = _convert(doc, [missing[key] for key in batch], [scans[key] for key in batch],
                                          cwd, args, cache)
             for key, record in zip(batch, made):
@@ -168,26 +170,33 @@ def _load(path: Path) -> dict | None:
         return None
 
 
-def _batches(keys: list[str], scans: dict[str, _Scan]) -> list[list[str]]:
+# A pandoc run's memory grows with its input (~230 MB for a 300-page thesis in one run): missing
+# sections go in runs of at most this much AST (marshal bytes; the 61-page thesis has 1.1 MB).
+BATCH_BYTES = 1_500_000
+
+
+def _batches(keys: list[str], scans: dict[str, _Scan], sizes: dict[str, int]) -> list[list[str]]:
     """The missing sections in as few pandoc runs as possible: one, unless two sections show
     the same image (one run would give it one relationship, where the stitch expects one
-    per section). Sections whose link targets another section of the run links to too get
-    their links tagged (one relationship each, as if alone)."""
-    batches: list[tuple[list[str], set, dict[str, int]]] = []
+    per section) or the run would exceed BATCH_BYTES. Sections whose link targets another
+    section of the run links to too get their links tagged (one relationship each, as if alone)."""
+    batches: list[tuple[list[str], set, dict[str, int], list[int]]] = []
     for key in keys:
         scan = scans[key]
-        target = next((b for b in batches if not b[1] & scan.images), None)
+        target = next((b for b in batches if not b[1] & scan.images
+                       and (not b[0] or b[3][0] + sizes[key] <= BATCH_BYTES)), None)
         if target is None:
-            batches.append(target := ([], set(), {}))
+            batches.append(target := ([], set(), {}, [0]))
         target[0].append(key)
         target[1].update(scan.images)
+        target[3][0] += sizes[key]
         for link in scan.links:
             target[2][link] = target[2].get(link, 0) + 1
-    for items, _, links in batches:
+    for items, _, links, _ in batches:
         for index, key in enumerate(items):
             if any(links[link] > 1 for link in scans[key].links):
                 scans[key].tag = index
-    return [items for items, _, _ in batches]
+    return [items for items, _, _, _ in batches]
 
 
 def _unsectioned(blocks: list[dict]) -> tuple[list[dict], list[list]]:

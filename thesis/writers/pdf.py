@@ -242,22 +242,39 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
     chunks = chapter_chunks(doc["blocks"])
     salt = json.dumps([pandoc.version(), CACHE_VERSION, _MODULE_HASH, doc["meta"]])
     # marshal (version 2: no back-references, so equal chunks give equal bytes): 4× faster than JSON
-    keys = [hashlib.sha256(salt.encode() + marshal.dumps(c, 2)).hexdigest()[:24] for c in chunks]
+    data = [marshal.dumps(c, 2) for c in chunks]
+    keys = [hashlib.sha256(salt.encode() + d).hexdigest()[:24] for d in data]
     texts = {k: (cache / f"{k}.typ").read_text(encoding="utf-8") for k in keys
              if cache is not None and (cache / f"{k}.typ").is_file()}
-    missing = [(k, c) for k, c in zip(keys, chunks) if k not in texts]
-    if missing:
+    missing = [(k, c, len(d)) for k, c, d in zip(keys, chunks, data) if k not in texts]
+    for batch in _batches(missing):
         joined: list[dict] = []
-        for _, chunk in missing:
+        for _, chunk in batch:
             joined += chunk + [ast.RawBlock("typst", CHUNK_MARK)]
         out = rename_math_symbols(pandoc.write(body_ast({**doc, "blocks": joined}), "typst", cwd).decode())
-        parts = out.split(CHUNK_MARK)[: len(missing)]
-        for (key, _), text in zip(missing, parts):
+        for (key, _), text in zip(batch, out.split(CHUNK_MARK)[: len(batch)]):
             text = text.strip("\n") + "\n\n"  # the same text whichever batch made it
             texts[key] = text
             if cache is not None:
                 write_atomic(cache / f"{key}.typ", text.encode(), durable=False)  # never half a section
     return "".join(texts[k] for k in keys)
+
+
+# A pandoc run's memory grows with its input (~230 MB for a 300-page thesis in one run): missing
+# sections go in runs of at most this much AST (marshal bytes; the 61-page thesis has 1.1 MB).
+BATCH_BYTES = 1_500_000
+
+
+def _batches(missing: list[tuple[str, list, int]]) -> list[list[tuple[str, list]]]:
+    batches: list[list[tuple[str, list]]] = []
+    filled = 0
+    for key, chunk, size in missing:
+        if not batches or filled + size > BATCH_BYTES:
+            batches.append([])
+            filled = 0
+        batches[-1].append((key, chunk))
+        filled += size
+    return batches
 
 
 def template_context(thesis: Thesis, body: str) -> dict:
