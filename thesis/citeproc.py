@@ -166,7 +166,8 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
     common = _load(store / f"{sig}.json")
     others = {lang: _load(store / f"{_digest(settings.key(lang), outline)}.json") for lang in languages}
     if common is not None:  # the citations are as they were: an edit without one is patched in
-        _patch_edits(pieces, post, store)
+        for i in _patch_edits(pieces, post, store):
+            _store(store / f"{keys[i]}.json", post[i])
     _store(store / "last.json", keys)
     need = [i for i, blocks in post.items() if blocks is None]
     if need or common is None or None in others.values():
@@ -194,17 +195,20 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
     return Resolved(blocks, common["meta"], common["stderr"], others)
 
 
-def _patch_edits(pieces: list[Piece], post: dict[int, list | None], store: Path) -> None:
+def _patch_edits(pieces: list[Piece], post: dict[int, list | None], store: Path) -> list[int]:
     """Parts edited since the last build, their citations unchanged (the skeleton is), where the
-    edit touched no block with a citation, a footnote or the source list: the last result with
-    the edited blocks replaced (citeproc changes nothing else; tests/test_incremental_parse.py)."""
+    edit is out of citeproc's reach: the last result with the edit made in it (citeproc changes
+    nothing else; tests/test_incremental_parse.py). The parts patched."""
     last = _load(store / "last.json") or []
+    patched = []
     for i, piece in enumerate(pieces):
         if post[i] is not None or piece.earlier is None or len(last) != len(pieces):
             continue
         before = _load(store / f"{last[i]}.json")
         if before is not None:
             post[i] = _patched(piece.earlier, before, piece.blocks, final=i == len(pieces) - 1)
+            patched += [i] if post[i] is not None else []
+    return patched
 
 
 def _patched(old: list, old_post: list, new: list, final: bool) -> list | None:

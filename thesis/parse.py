@@ -26,8 +26,10 @@ from .load import citation_style
 
 def parse(thesis: Thesis, cache: Path, reporter: Reporter) -> Document:
     """The parsed thesis (with its other-language citeproc runs and an index of its elements)."""
-    items, csl = citation_inputs(thesis, cache)
-    envelope, pieces = read(thesis, cache, reporter)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the .bib's conversion beside the chapters' reading
+        inputs = pool.submit(citation_inputs, thesis, cache)
+        envelope, pieces = read(thesis, cache, reporter)
+        items, csl = inputs.result()
     total = sum(piece.count for piece in pieces)
     citeproc.number_notes(envelope["meta"].get("nocite"), total)  # the metadata is read last
     if not items:
