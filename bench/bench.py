@@ -123,6 +123,8 @@ def watch_edits(project: Path, runs: int) -> tuple[list[float], float, float, di
             chapter.write_text(text.replace("интеграция", f"интеграция{i}", 1), encoding="utf-8")
             outcome = watcher.build_once()
             times.append(outcome.seconds)
+            for stage, seconds in outcome.timings.items():
+                stages.setdefault(stage, []).append(seconds)
         last = tree_rss_mb(os.getpid())
         watcher.close()
     return times, first, last, stages
@@ -148,7 +150,7 @@ def main() -> int:
     rows.append(("cold `python build.py` (fresh output folder)", statistics.median(t for t, _ in cold),
                  max(m for _, m in cold)))
     rows.append(("warm `python build.py`", statistics.median(t for t, _ in warm), max(m for _, m in warm)))
-    times, first, last, _ = watch_edits(project, args.watch_runs)
+    times, first, last, stages = watch_edits(project, args.watch_runs)
     rows.append((f"watch: one-word edit → both outputs ({args.watch_runs} edits)", statistics.median(times), None))
     print(f"project: {args.project}, medians of {args.runs} runs (watch: {args.watch_runs} edits)")
     print(f"{'':<58}{'ms':>8}{'× naive':>9}{'peak MiB':>10}")
@@ -156,6 +158,8 @@ def main() -> int:
         print(f"{name:<58}{seconds * 1000:>8.0f}{seconds / base:>9.2f}{(f'{peak:.0f}' if peak else ''):>10}")
     print(f"watch process tree: {first:.0f} MiB after the first build, {last:.0f} MiB after "
           f"{args.watch_runs} rebuilds ({last - first:+.0f} MiB)")
+    print("watch rebuild stages (medians, ms; the writers run side by side): " +
+          ", ".join(f"{stage} {statistics.median(values) * 1000:.0f}" for stage, values in stages.items()))
     if args.scale:
         big = Path(tempfile.mkdtemp()) / "big"
         subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), str(project), str(big), str(args.scale)],

@@ -31,6 +31,7 @@ class Outcome:
     pages: int | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     new: list[Diagnostic] = field(default_factory=list)  # not in the previous build's findings
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by stage (bench/bench.py)
 
     def line(self) -> str:
         """The one line a rebuild prints."""
@@ -71,7 +72,7 @@ class Watcher:
             result = build(self.root, self.options, reporter, self.session)
             found = list(reporter.diagnostics)
             pages = next((a.facts["pages"] for a in result.artefacts.values() if "pages" in a.facts), None)
-            outcome = Outcome(self.builds, True, time.perf_counter() - start, pages, found)
+            outcome = Outcome(self.builds, True, time.perf_counter() - start, pages, found, timings=result.timings)
             self.watched = inputs(result.thesis, result.document) if result.thesis else self.watched
         except UserError as exc:
             found = list(reporter.diagnostics) + list(exc.diagnostics)
