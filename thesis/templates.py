@@ -3,16 +3,23 @@ the template writes (`*.typ.j2` Typst, `*.xml.j2` OpenXML).
 
 A project may override or add templates in its own `templates/<folder>/` (a university's
 title page): those are found first, then the tool's.
+
+Compiled templates are kept in the user's shared cache (`toolcache`; a cold build compiled
+the Typst skeleton and the title page's OpenXML anew each time, ~40 ms), in a folder named by
+this module's code and Jinja's release: Jinja checks each template's source, not the
+environment's settings that shaped its compiled code.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
 from .escape import typst_value, xml_text
+from . import toolcache
 from .files import TOOL_ROOT
 
 TEMPLATES = TOOL_ROOT / "templates"
@@ -30,7 +37,21 @@ def environment(folder: str, suffix: str, project: Path | None = None) -> jinja2
         autoescape=(suffix == ".xml"),  # macro results stay Markup; values pass xml_text first
         keep_trailing_newline=True,
         trim_blocks=False,
+        bytecode_cache=_compiled(),
     )
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> jinja2.BytecodeCache | None:
+    shared = toolcache.folder()
+    if shared is None:
+        return None
+    key = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+    try:
+        (shared / f"jinja-{key}").mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(shared / f"jinja-{key}"))
 
 
 def render(folder: str, name: str, project: Path | None = None, **context) -> str:
