@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import pandoc
@@ -145,13 +146,16 @@ def without_title_casing(text: str) -> str:
 def bibtex_to_csl(paths: list[Path], cwd: Path, entries: dict) -> list[dict]:
     """The BibLaTeX files as CSL JSON (pandoc's mapping, titles as written), and the title parts
     of each entry converted apart (`gost-parts`: {field: text}) for `mend_item`."""
-    items: list[dict] = []
-    for path in paths:
+    def convert(path: Path) -> list[dict]:
         text = without_title_casing(path.read_text(encoding="utf-8", errors="replace"))
         stdout, _ = pandoc.run(["--from", "biblatex", "--to", "csljson"], text.encode(), cwd,
                                f"reading {path.name}")
-        items += json.loads(stdout)
-    parts = _title_parts(entries, cwd)
+        return json.loads(stdout)
+
+    with ThreadPoolExecutor(max_workers=1 + len(paths)) as pool:  # the pandoc runs side by side
+        titles = pool.submit(_title_parts, entries, cwd)
+        items = [item for converted in pool.map(convert, paths) for item in converted]
+        parts = titles.result()
     for item in items:
         item["gost-parts"] = parts.get(item.get("id", ""), {})
     return items

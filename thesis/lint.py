@@ -64,30 +64,30 @@ _TABLE_RULE = re.compile(r"^[ \t]*[|+]?[ \t]*:?-{3,}:?[ \t]*(?:[|+][ \t]*:?-{3,}
 _TABLE_ROW = re.compile(r"^[ \t]*[|+].*$|^.*\|[ \t]*$", re.M)
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = HOLE
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _holed(text: str, pattern: re.Pattern, spans: list[tuple[int, int]] | None = None) -> str:
+    """`text` with every match of `pattern` holed but its line breaks (the same length); the
+    matches' spans added to `spans`. One `sub` per pattern: the cold build's lint spent a third
+    of its time blanking characters one by one in a list."""
+    def blank(m: re.Match) -> str:
+        if spans is not None:
+            spans.append(m.span())
+        return _NOT_NEWLINE.sub(HOLE, m.group(0))
+    return pattern.sub(blank, text)
 
 
 def mask_markdown(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The prose of a Markdown chapter (the rest holed, same length) and the URL spans."""
-    chars = list(text)
     urls: list[tuple[int, int]] = []
-
-    def hole(pattern: re.Pattern, keep_urls: bool = False) -> None:
-        for m in pattern.finditer("".join(chars)):
-            if keep_urls:
-                urls.append(m.span())
-            _blank(chars, *m.span())
-
     for pattern in (_FRONT, _META_BLOCK, _FENCE, _INDENTED_CODE, _COMMENT, _CODE, _DISPLAY_MATH,
                     _INLINE_MATH, _LATEX_ENV, _LATEX_COMMAND, _ESCAPE):
-        hole(pattern)
-    hole(_URL, keep_urls=True)
+        text = _holed(text, pattern)
+    text = _holed(text, _URL, urls)
     for pattern in (_LINK_TARGET, _REF_DEF, _FOOTNOTE_LABEL, _ATTRS, _CITATION, _HTML, _TABLE_RULE):
-        hole(pattern)
-    return "".join(chars), urls
+        text = _holed(text, pattern)
+    return text, urls
 
 
 def paragraphs(masked: str) -> list[tuple[int, int]]:
@@ -131,6 +131,8 @@ def check_mixed_script(masked: str, language: str) -> list[Finding]:
     roman = {f.start for f in found}
     for m in _WORD.finditer(masked):
         word = m.group(0)
+        if word.isascii() or not _IS_LAT.search(word):  # one script (most words): no count needed
+            continue
         cyr, lat = len(_IS_CYR.findall(word)), len(_IS_LAT.findall(word))
         if not cyr or not lat or m.start() in roman:
             continue
@@ -493,11 +495,9 @@ def scan_bib(text: str, language: str) -> list[Finding]:
             continue
         if name in NOT_PROSE:
             continue
-        chars = list(value)
+        masked = value
         for pattern in (re.compile(r"[{}]"), re.compile(r"\\[a-zA-Z]+|\\."), _URL, _DISPLAY_MATH, _INLINE_MATH):
-            for m in pattern.finditer("".join(chars)):
-                _blank(chars, *m.span())
-        masked = "".join(chars)
+            masked = _holed(masked, pattern)
         found += [_shift(f, start) for f in scan(value, masked, [], [(0, len(value))], lang)]
     return found
 
