@@ -179,27 +179,33 @@ class TooDeep(Exception):
 
 
 def check_ast(blocks: list) -> None:
-    """Raise TooDeep for the first place the AST nests past a limit (iterative: no recursion)."""
-    stack = [(node, 0, 0, 0) for node in reversed(blocks)]
+    """Raise TooDeep for the first place the AST nests past a limit (iterative: no recursion).
+    A depth can first pass its limit only where it grows, so each is compared there alone, and
+    only dicts and lists are stacked (a cold build walks two whole ASTs here)."""
+    stack = [(node, 0, 0, 0) for node in reversed(blocks) if isinstance(node, (dict, list))]
+    push, pop = stack.append, stack.pop
     while stack:
-        node, total, block, inline = stack.pop()
-        if isinstance(node, dict):
+        node, total, block, inline = pop()
+        if type(node) is dict:
             kind = node.get("t")
             if kind in BLOCK_NESTING:
                 block += 1
+                if block > MAX_BLOCK_DEPTH:
+                    raise TooDeep("lists and block quotes", block, MAX_BLOCK_DEPTH, _sample(node))
             if kind in INLINE_NESTING:
                 inline += 1
+                if inline > MAX_INLINE_DEPTH:
+                    raise TooDeep("emphasis, spans, links and notes", inline, MAX_INLINE_DEPTH, _sample(node))
             total += 1
-            for what, depth, limit in (("lists and block quotes", block, MAX_BLOCK_DEPTH),
-                                       ("emphasis, spans, links and notes", inline, MAX_INLINE_DEPTH),
-                                       ("elements", total, MAX_NESTING)):
-                if depth > limit:
-                    raise TooDeep(what, depth, limit, _sample(node))
+            if total > MAX_NESTING:
+                raise TooDeep("elements", total, MAX_NESTING, _sample(node))
             children = node.get("c")
-            if children is not None:
-                stack.append((children, total, block, inline))
-        elif isinstance(node, list):
-            stack.extend((child, total, block, inline) for child in reversed(node))
+            if type(children) is list or type(children) is dict:
+                push((children, total, block, inline))
+        else:
+            for child in reversed(node):
+                if type(child) is dict or type(child) is list:
+                    push((child, total, block, inline))
 
 
 def _sample(node) -> str:
