@@ -4,22 +4,28 @@
     python bench/bench.py                  # the thesis in this repository
     python bench/bench.py --runs 9 --project tests/projects/minimal
     python bench/bench.py --scale 5        # also a 5x thesis made from content/ (bench/scale.py)
+    python bench/bench.py --watch-runs 0   # without the watch rows
 
 Reported (each a median of --runs, the naive sequence measured in the same run):
 - naive: pandoc → Typst (with citeproc), typst.compile, pandoc → DOCX (with citeproc), one after another;
-- cold: `python build.py` as a separate process into a fresh output folder;
+- cold: `python build.py` as a separate process into a fresh output folder (the user's shared
+  cache of tool-only artefacts, `thesis/toolcache.py`, as a previous build left it), and once
+  more with that cache empty too (the first build on a machine);
 - warm: the same with the caches of the previous build;
 - watch: one word edited in one chapter, rebuilt by a running watch (both outputs), and the
   watch's memory (its process tree) after the edits;
 - stages of an in-process warm build;
 - peak memory summed over the whole process tree (build + pandoc + Typst children),
-  sampled every 10 ms.
+  sampled every 10 ms;
+- CPU time (user + system) of every row, children included: on a shared 2-core machine the
+  wall times move with the load, the CPU times much less.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -78,8 +84,15 @@ class PeakSampler:
         self._thread.join()
 
 
-def naive(project: Path) -> float:
-    """The plain sequence an author could script: pandoc → Typst → PDF, then pandoc → DOCX."""
+def cpu_seconds(own: bool = True) -> float:
+    """User + system time of the waited-for children so far, and of this process (`own`)."""
+    usage = [resource.getrusage(resource.RUSAGE_CHILDREN)] + ([resource.getrusage(resource.RUSAGE_SELF)] if own else [])
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
+def naive(project: Path) -> tuple[float, float]:
+    """The plain sequence an author could script: pandoc → Typst → PDF, then pandoc → DOCX
+    (wall and CPU seconds; Typst compiles in this process)."""
     import pypandoc
     import typst
     pandoc = pypandoc.get_pandoc_path()
@@ -87,25 +100,27 @@ def naive(project: Path) -> float:
     bibs = [f"--bibliography={p}" for p in sorted((project / "bibliography").glob("*.bib"))]
     csl = ["--csl", str(ROOT / "styles" / "gost-r-7.0.5-note.csl")]
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         subprocess.run([pandoc, *chapters, "--citeproc", *bibs, *csl, "-s", "-t", "typst", "-o", f"{tmp}/t.typ"],
                        check=True, capture_output=True)
         typst.compile(f"{tmp}/t.typ", output=f"{tmp}/t.pdf")
         subprocess.run([pandoc, *chapters, "--citeproc", *bibs, *csl, "-o", f"{tmp}/t.docx"],
                        check=True, capture_output=True)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def cli_build(project: Path, out: Path) -> tuple[float, float]:
-    """Wall time and peak process-tree memory of `python build.py` as a separate process."""
+def cli_build(project: Path, out: Path, shared_cache: Path | None = None) -> tuple[float, float, float]:
+    """Wall time, peak process-tree memory and CPU time of `python build.py` as a separate
+    process (`shared_cache`: the user's shared cache folder to use instead of the usual one)."""
     cmd = [sys.executable, str(ROOT / "build.py"), "--quiet", "--project", str(project), "--out", str(out)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd)
+    env = {**os.environ, **({"THESIS_CACHE_DIR": str(shared_cache)} if shared_cache else {})}
+    start, cpu = time.perf_counter(), cpu_seconds(own=False)  # not the sampler's own time
+    proc = subprocess.Popen(cmd, env=env)
     with PeakSampler(proc.pid) as sampler:
         proc.wait()
     if proc.returncode:
         raise SystemExit(f"build failed: {cmd}")
-    return time.perf_counter() - start, sampler.peak
+    return time.perf_counter() - start, sampler.peak, cpu_seconds(own=False) - cpu
 
 
 def watch_edits(project: Path, runs: int) -> tuple[list[float], float, float, dict]:
@@ -130,47 +145,64 @@ def watch_edits(project: Path, runs: int) -> tuple[list[float], float, float, di
     return times, first, last, stages
 
 
+def side_by_side(project: Path, runs: int) -> dict[str, list[tuple[float, float, float]]]:
+    """Each run: the naive sequence, a cold build, a warm one, a cold one with an empty shared
+    cache (wall s, peak MiB, CPU s each)."""
+    rows: dict[str, list] = {"naive": [], "cold": [], "warm": [], "first": []}
+    for _ in range(runs):
+        wall, cpu = naive(project)
+        rows["naive"].append((wall, 0.0, cpu))
+        with tempfile.TemporaryDirectory() as out:
+            rows["cold"].append(cli_build(project, Path(out)))
+            rows["warm"].append(cli_build(project, Path(out)))
+        with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as shared:
+            rows["first"].append(cli_build(project, Path(out), Path(shared)))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--watch-runs", type=int, default=20)
+    parser.add_argument("--watch-runs", type=int, default=20, help="0: no watch rows")
     parser.add_argument("--scale", type=int, default=0, help="also build an N-times thesis")
     args = parser.parse_args()
     project = args.project.resolve()
-    rows = []
-    naive_times, cold, warm = [], [], []
-    for _ in range(args.runs):
-        naive_times.append(naive(project))
-        with tempfile.TemporaryDirectory() as out:
-            cold.append(cli_build(project, Path(out)))
-            warm.append(cli_build(project, Path(out)))
-    base = statistics.median(naive_times)
-    rows.append(("naive sequence (pandoc→typst→pdf, pandoc→docx)", base, None))
-    rows.append(("cold `python build.py` (fresh output folder)", statistics.median(t for t, _ in cold),
-                 max(m for _, m in cold)))
-    rows.append(("warm `python build.py`", statistics.median(t for t, _ in warm), max(m for _, m in warm)))
-    times, first, last, stages = watch_edits(project, args.watch_runs)
-    rows.append((f"watch: one-word edit → both outputs ({args.watch_runs} edits)", statistics.median(times), None))
+    measured = side_by_side(project, args.runs)
+    median = {name: [statistics.median(r[i] for r in runs) for i in range(3)] for name, runs in measured.items()}
+    peak = {name: max(r[1] for r in runs) for name, runs in measured.items()}
+    base = median["naive"][0]
+    names = {"naive": "naive sequence (pandoc→typst→pdf, pandoc→docx)",
+             "cold": "cold `python build.py` (fresh output folder)",
+             "first": "cold, and the shared tool cache empty too", "warm": "warm `python build.py`"}
     print(f"project: {args.project}, medians of {args.runs} runs (watch: {args.watch_runs} edits)")
-    print(f"{'':<58}{'ms':>8}{'× naive':>9}{'peak MiB':>10}")
-    for name, seconds, peak in rows:
-        print(f"{name:<58}{seconds * 1000:>8.0f}{seconds / base:>9.2f}{(f'{peak:.0f}' if peak else ''):>10}")
-    print(f"watch process tree: {first:.0f} MiB after the first build, {last:.0f} MiB after "
-          f"{args.watch_runs} rebuilds ({last - first:+.0f} MiB)")
-    print("watch rebuild stages (medians, ms; the writers run side by side): " +
-          ", ".join(f"{stage} {statistics.median(values) * 1000:.0f}" for stage, values in stages.items()))
+    print(f"{'':<58}{'ms':>8}{'× naive':>9}{'CPU ms':>8}{'peak MiB':>10}")
+    for key, name in names.items():
+        wall, _, cpu = median[key]
+        print(f"{name:<58}{wall * 1000:>8.0f}{wall / base:>9.2f}{cpu * 1000:>8.0f}"
+              f"{(f'{peak[key]:.0f}' if peak[key] else ''):>10}")
+    if args.watch_runs:
+        times, first, last, stages = watch_edits(project, args.watch_runs)
+        name = f"watch: one-word edit → both outputs ({args.watch_runs} edits)"
+        print(f"{name:<58}{statistics.median(times) * 1000:>8.0f}{statistics.median(times) / base:>9.2f}")
+        print(f"watch process tree: {first:.0f} MiB after the first build, {last:.0f} MiB after "
+              f"{args.watch_runs} rebuilds ({last - first:+.0f} MiB)")
+        print("watch rebuild stages (medians, ms; the writers run side by side): " +
+              ", ".join(f"{stage} {statistics.median(values) * 1000:.0f}" for stage, values in stages.items()))
     if args.scale:
-        big = Path(tempfile.mkdtemp()) / "big"
-        subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), str(project), str(big), str(args.scale)],
-                       check=True)
-        one = statistics.median(t for t, _ in cold)
-        with tempfile.TemporaryDirectory() as out:
-            seconds, peak = cli_build(big, Path(out))
-        print(f"{args.scale}x thesis, cold: {seconds * 1000:.0f} ms = {seconds / one:.2f}× the 1x cold build, "
-              f"peak process tree {peak:.0f} MiB")
-        shutil.rmtree(big.parent)
+        scaled(project, args.scale, median["cold"][0])
     return 0
+
+
+def scaled(project: Path, times: int, one: float) -> None:
+    """A cold build of an N-times thesis: its time against the 1× cold build, its peak memory."""
+    big = Path(tempfile.mkdtemp()) / "big"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), str(project), str(big), str(times)], check=True)
+    with tempfile.TemporaryDirectory() as out:
+        seconds, peak, cpu = cli_build(big, Path(out))
+    print(f"{times}x thesis, cold: {seconds * 1000:.0f} ms = {seconds / one:.2f}× the 1x cold build, "
+          f"CPU {cpu * 1000:.0f} ms, peak process tree {peak:.0f} MiB")
+    shutil.rmtree(big.parent)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,20 @@ import pytest
 from helpers import copy_project
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_shared_cache(tmp_path_factory):
+    """The tests' own shared tool cache (`thesis/toolcache.py`), never the user's ~/.cache:
+    every build in the session (and every child process) shares this one."""
+    import os
+    previous = os.environ.get("THESIS_CACHE_DIR")
+    os.environ["THESIS_CACHE_DIR"] = str(tmp_path_factory.mktemp("shared-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("THESIS_CACHE_DIR", None)
+    else:
+        os.environ["THESIS_CACHE_DIR"] = previous
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/* from the current output")
