@@ -186,7 +186,7 @@ def citeproc(doc: dict, cwd: Path, bibliography: list[Path], csl: Path | None) -
     args = ["--from", "json", "--to", "json", "--citeproc", *[f"--bibliography={p}" for p in bibliography]]
     if csl:
         args.append(f"--csl={csl}")
-    stdout, stderr = run(args, json.dumps(doc, ensure_ascii=False).encode(), cwd, "resolving the citations")
+    stdout, stderr = run(args, encode(doc), cwd, "resolving the citations")
     return json.loads(stdout), stderr
 
 
