@@ -263,3 +263,28 @@ def test_check_sources_for_the_build():
                                    bibliography_files=(), language="kk")
     (d,) = lint.check_sources(None, thesis)
     assert (d.level, d.code, d.line, d.column) == ("warning", "lint.spaces", 1, 4)
+
+
+def test_control_characters_are_found_and_removed_and_never_reach_the_docx(tmp_path):
+    """A control character pasted into a table caption made pandoc's OpenXML unreadable
+    (the fuzz test found it): the lint names it, --fix removes it, the DOCX never has it."""
+    import shutil
+    import zipfile
+    from helpers import PROJECTS
+    from thesis.build import build
+    from thesis.context import Options
+    from thesis.diagnostics import Reporter
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Кесте \x07 атауы\n\nМәтін \x01 бар.\n"
+    found = lint.lint_text(text, "x.md", "kk")
+    assert [(d.line, d.column, d.code) for d in found if d.code == "lint.control"] == [(5, 9, "lint.control"),
+                                                                                     (7, 7, "lint.control")]
+    fixed = lint.fix_text(text, "kk")
+    assert "\x07" not in fixed and "\x01" not in fixed and "Кесте атауы" in fixed
+    root = tmp_path / "p"
+    shutil.copytree(PROJECTS / "minimal", root, ignore=shutil.ignore_patterns("build"))
+    chapter = sorted((root / "content").glob("*.md"))[-1]
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n" + text, encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "Кесте  атауы" in xml and "\x07" not in xml and "\x01" not in xml

@@ -348,6 +348,16 @@ def check_spaces(masked: str, tables: list[tuple[int, int]]) -> list[Finding]:
     return found
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_control(text: str) -> list[Finding]:
+    """Invisible control characters (pasted from a PDF or a terminal): XML forbids most of
+    them, so Word would refuse the DOCX (the writer drops them)."""
+    return [Finding(m.start(), m.end(), "lint.control", f"invisible control character U+{ord(m.group(0)):04X}", "")
+            for m in _CONTROL.finditer(text)]
+
+
 _UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІA-Z"
 
 
@@ -429,7 +439,7 @@ def scan(text: str, masked: str, urls: list[tuple[int, int]], spans: list[tuple[
     found = (check_mojibake(masked, language) + check_mixed_script(masked, language)
              + check_urls(text, urls) + check_quotes(masked, spans, language) + check_dash(masked, language)
              + check_spaces(masked, table_spans(masked)) + check_punctuation_space(masked)
-             + check_initials(masked) + check_brackets(masked, spans))
+             + check_initials(masked) + check_brackets(masked, spans) + check_control(text))
     if language == "kk":
         found += check_open_quote_ng(masked, spans)
     unique = {(f.start, f.code): f for f in sorted(found, key=lambda f: (f.start, f.fix is None))}

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import marshal
+import re
 import zipfile
 from pathlib import Path
 
@@ -270,6 +271,7 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
     parts = docx_stitch.package(docx_ast(document, thesis, pages, total), thesis.root,  # unchanged sections cached
                                 [f"--reference-doc={reference}", "--syntax-highlighting=none"],  # code in black
                                 cache_dir / "docx").parts
+    parts = {name: _xml_safe(data) if name.endswith((".xml", ".rels")) else data for name, data in parts.items()}
     replace = {"docProps/core.xml": core_properties(thesis).encode(),
                "word/document.xml": document_body(parts["word/document.xml"], thesis, splits or {}, marks)}
     if "word/numbering.xml" in parts:
@@ -277,6 +279,15 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
     if any(name.endswith(".svg") for name in parts):
         replace.update(add_fallbacks({name: replace.get(name) or parts[name] for name in parts}))
     return normalise_zip(parts, replace)
+
+
+# Characters XML 1.0 forbids (C0 controls but tab and line ends): pandoc copies them from the
+# text into the OpenXML, which Word then refuses to open (the lint warns where they are).
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(data: bytes) -> bytes:
+    return _XML_FORBIDDEN.sub(b"", data) if _XML_FORBIDDEN.search(data) else data
 
 
 def document_body(xml: bytes, thesis: Thesis, splits: dict[int, int], marks: bool) -> bytes:
