@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pandoc
-from .files import write_atomic
+from .files import load_json, store_json
 
 MARK = "thesis-part-"  # id prefix of the empty Div that starts a part in a citeproc run
 RUNS = 2  # pandoc runs to share the parts between (the machines this runs on have 2+ cores)
@@ -376,12 +376,4 @@ def _digest(*texts: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _load(path: Path):
-    try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-
-
-def _store(path: Path, value) -> None:
-    write_atomic(path, json.dumps(value, ensure_ascii=False).encode(), durable=False)
+_load, _store = load_json, store_json

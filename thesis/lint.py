@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, display_path
-from .files import read_text, write_atomic
+from .files import load_json, read_text, write_atomic
 
 HOLE = "\x1a"  # what masked text becomes: neither a letter, a space nor punctuation
 LANGIDS = {"russian": "ru", "kazakh": "kk", "english": "en", "american": "en", "british": "en",
@@ -371,7 +371,7 @@ def check_punctuation_space(masked: str) -> list[Finding]:
                                  f"space before {masked[m.end()]!r}", ""))
     for m in re.finditer(r"\([ \t]+(?=\S)", masked):
         found.append(Finding(m.start() + 1, m.end(), "lint.punctuation-space", "space after '('", ""))
-    for m in re.finditer(f"(?<=[^\\W\\d_)»”])([,;!?])(?=[^\\W_])|(?<=[^\\W\\d_])(:)(?=[^\\W\\d_]|[«“„])", masked):
+    for m in re.finditer("(?<=[^\\W\\d_)»”])([,;!?])(?=[^\\W_])|(?<=[^\\W\\d_])(:)(?=[^\\W\\d_]|[«“„])", masked):
         found.append(Finding(m.end(), m.end(), "lint.punctuation-space",
                              f"no space after {m.group(0)!r}", " "))
     for m in re.finditer(f"(?<=[{CYR}a-z]{{2}})\\.(?=[{_UPPER}][{CYR}a-z])", masked):
@@ -594,7 +594,7 @@ def _cached(text: str, path: Path, language: str, cache: Path | None) -> list[Di
     file = cache / "lint" / f"{key}.json"
     shown = display_path(path)
     if file.is_file():
-        return [Diagnostic(**{**d, "path": shown}) for d in json.loads(file.read_text(encoding="utf-8"))]
+        return [Diagnostic(**{**d, "path": shown}) for d in load_json(file) or []]
     found = lint_text(text, path, language)
     data = [{k: v for k, v in dataclasses.asdict(d).items() if k != "path"} for d in found]
     write_atomic(file, json.dumps(data, ensure_ascii=False).encode(), durable=False)

@@ -20,7 +20,7 @@ from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter, UserError
 from .document import Document
-from .files import write_atomic
+from .files import load_json, store_json, write_atomic
 from .load import citation_style
 
 
@@ -100,35 +100,27 @@ def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dic
     from the cache if read before."""
     key = _digest(_PARTS_VERSION, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
     path = cache / "parts" / f"{key}.json"
-    try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        pass
+    if (kept := load_json(path)) is not None:
+        return kept
     doc, stderr = pandoc.read(part.text, cwd, f"reading {part.chapter.name} from line {part.first}")
     if crossrefs:
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))
     ids = [b["c"][1][0] for b in ast.walk(doc["blocks"]) if b["t"] == "Header" and b["c"][1][0]]
     doc.update(stderr=stderr, key=key, skeleton=piece.skeleton, count=piece.count, size=piece.size, ids=ids)
-    write_atomic(path, json.dumps(doc, ensure_ascii=False).encode(), durable=False)
+    store_json(path, doc)
     return doc
 
 
 def _earlier(pieces: list[citeproc.Piece], last: Path) -> None:
     """Each piece whose text changed since the last build told what it was (citeproc patches
     an edit without citations in); the keys of this build kept for the next."""
-    try:
-        before = json.loads(last.read_bytes())
-    except (OSError, ValueError):
-        before = []
+    before = load_json(last) or []
     if len(before) == len(pieces):
         for piece, key in zip(pieces, before):
-            if key != piece.key:
-                try:
-                    piece.earlier = json.loads((last.parent / f"{key}.json").read_bytes())["blocks"]
-                except (OSError, ValueError, KeyError):
-                    pass
-    write_atomic(last, json.dumps([piece.key for piece in pieces]).encode(), durable=False)
+            if key != piece.key and isinstance(earlier := load_json(last.parent / f"{key}.json"), dict):
+                piece.earlier = earlier.get("blocks")
+    store_json(last, [piece.key for piece in pieces])
 
 
 def _heading_ids(docs: list[dict], cut: list[parts.Part]) -> list[dict[int, str]] | None:

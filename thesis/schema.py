@@ -13,7 +13,6 @@ in `metadata={"check": callable}` (returns an error message or None).
 from __future__ import annotations
 
 import dataclasses
-import re
 import types
 import typing
 from pathlib import Path

@@ -9,6 +9,7 @@ process that is renewed when its memory grows (writers/typst_worker.py).
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ class Watcher:
         outcome.new = [d for d in found if d not in self._previous and d.level == "warning"]
         self._previous = set(found)
         self.on_build(outcome)
+        gc.collect()  # off the edit→output path: the build pauses the collector
         return outcome
 
     def relevant(self, path: Path) -> bool:

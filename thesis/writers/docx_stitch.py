@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ast, pandoc
-from ..files import write_atomic
+from ..files import load_json, store_json, write_atomic
 from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
 
 CACHE_VERSION = "1"
@@ -123,10 +123,10 @@ def package(doc: dict, cwd: Path, args: list[str], cache: Path | None) -> Result
                                          cwd, args, cache)
             for key, record in zip(batch, made):
                 records[key] = record
-                write_atomic(cache / f"{key}.json", json.dumps(record).encode(), durable=False)
+                store_json(cache / f"{key}.json", record)
             if frame is None:
                 frame = batch_frame
-                write_atomic(frame_path, json.dumps(frame).encode(), durable=False)
+                store_json(frame_path, frame)
         parts = stitch([records[k] for k in keys], frame, cache)
     except Unstitchable as exc:
         return _whole(doc, cwd, args, len(chunks), str(exc))
@@ -164,10 +164,8 @@ def _whole(doc: dict, cwd: Path, args: list[str], chunks: int, why: str) -> Resu
 
 
 def _load(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    value = load_json(path)
+    return value if isinstance(value, dict) else None
 
 
 # A pandoc run's memory grows with its input (~230 MB for a 300-page thesis in one run): missing
