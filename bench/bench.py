@@ -114,6 +114,9 @@ def cli_build(project: Path, out: Path, shared_cache: Path | None = None) -> tup
     process (`shared_cache`: the user's shared cache folder to use instead of the usual one)."""
     cmd = [sys.executable, str(ROOT / "build.py"), "--quiet", "--project", str(project), "--out", str(out)]
     env = {**os.environ, **({"THESIS_CACHE_DIR": str(shared_cache)} if shared_cache else {})}
+    # Python as installed writes the bytecode of the package once; a sandbox that sets
+    # PYTHONDONTWRITEBYTECODE makes every build compile it again (~200 ms, measured)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start, cpu = time.perf_counter(), cpu_seconds(own=False)  # not the sampler's own time
     proc = subprocess.Popen(cmd, env=env)
     with PeakSampler(proc.pid) as sampler:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from helpers import copy_project
 from thesis.build import Options, Stopwatch, prepare
 from thesis.diagnostics import Reporter
@@ -54,3 +58,19 @@ def test_sections_in_several_runs_give_the_same_typst(tmp_path, monkeypatch):
     monkeypatch.setattr(pandoc, "write", lambda *a, **k: runs.append(1) or real(*a, **k))
     assert typst_body(document.ast, root, tmp_path / "several") == whole
     assert len(runs) > 2
+
+
+@pytest.mark.parametrize("name", ["minimal", "format", "byo-en", "rendered"])
+def test_chunks_give_the_typst_of_one_run(name, tmp_path):
+    """Sections are also cut after some paragraphs (content-defined, CUT_EVERY): pandoc's
+    Typst for the chunks, joined, is its Typst for the whole body in one run."""
+    from thesis import pandoc
+    from thesis.writers.pdf import body_ast, rename_math_symbols
+    root = copy_project(name, tmp_path)
+    _, document = prepare(root, Options(), Reporter(quiet=True), Stopwatch())
+    doc = document.ast
+    one = rename_math_symbols(pandoc.write(body_ast(doc), "typst", root).decode())
+    assert len(chapter_chunks(doc["blocks"])) > 2
+    def without_blank_lines(text):  # a chunk ends with one; between block calls it changes nothing
+        return re.sub(r"\n\s*\n", "\n", text).strip()  # (the thesis' PDF is byte-identical either way)
+    assert without_blank_lines(typst_body(doc, root, tmp_path / "cache")) == without_blank_lines(one)
