@@ -229,3 +229,28 @@ def test_the_index_keeps_what_the_transforms_keep(name, tmp_path):
     root = copy(PROJECTS / name, tmp_path)
     _, document = prepare(root, Options(), Reporter(quiet=True))
     assert [id(n) for n in walk(document.blocks) if n["t"] == "Cite"] == [id(n) for n in document.kept("Cite")]
+
+
+def test_a_watch_after_edits_writes_the_bytes_of_a_fresh_build(tmp_path, monkeypatch):
+    """Everything a watch keeps (parts, citeproc results, Typst chunks, DOCX sections, the kept
+    Typst compiler) gives, after edits, the very PDF and DOCX a build from nothing gives."""
+    import hashlib
+    from thesis.build import build
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = copy(ROOT, tmp_path)
+    session: dict = {"watch": True}
+    build(root, Options(), Reporter(quiet=True), session)
+    chapter = root / "content" / "01-integratsiya-teoriyasy.md"
+    text = chapter.read_text(encoding="utf-8")
+    try:
+        for i, (old, new) in enumerate([("интеграция", "интеграциялық"), ("ынтымақтастық", "ынтымақ")]):
+            text = text.replace(old, new, 1)
+            chapter.write_text(text, encoding="utf-8")
+            build(root, Options(), Reporter(quiet=True), session)
+    finally:
+        if session.get("typst") is not None:
+            session["typst"].close()
+    fresh = build(root, Options(out=tmp_path / "fresh"), Reporter(quiet=True))
+    for name, path in fresh.outputs.items():
+        assert hashlib.sha256((root / "build" / path.name).read_bytes()).digest() == \
+            hashlib.sha256(path.read_bytes()).digest(), name
