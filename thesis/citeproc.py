@@ -39,10 +39,10 @@ class Settings:
 
     def key(self, language: str) -> str:
         files = [p.read_bytes() for p in [*self.bibliography, *([self.csl] if self.csl else [])]]
-        digest = hashlib.sha256(json.dumps([_VERSION, pandoc.version(), language, self.nocite]).encode())
+        sha = hashlib.sha256(json.dumps([_VERSION, pandoc.version(), language, self.nocite]).encode())
         for data in files:
-            digest.update(hashlib.sha256(data).digest())
-        return digest.hexdigest()[:24]
+            sha.update(hashlib.sha256(data).digest())
+        return sha.hexdigest()[:24]
 
 
 @dataclass
@@ -159,12 +159,12 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
     offsets = number(pieces)
     skeletons = [piece.skeleton for piece in pieces]
     outline = json.dumps(skeletons, ensure_ascii=False)
-    sig = _digest(settings.key(settings.language), outline)
-    keys = [_digest(sig, piece.key, str(i == len(pieces) - 1)) for i, piece in enumerate(pieces)]
+    sig = digest(settings.key(settings.language), outline)
+    keys = [digest(sig, piece.key, str(i == len(pieces) - 1)) for i, piece in enumerate(pieces)]
     store = settings.cache / "citeproc"
     post = {i: _load(store / f"{key}.json") for i, key in enumerate(keys)}
     common = _load(store / f"{sig}.json")
-    others = {lang: _load(store / f"{_digest(settings.key(lang), outline)}.json") for lang in languages}
+    others = {lang: _load(store / f"{digest(settings.key(lang), outline)}.json") for lang in languages}
     if common is not None:  # the citations are as they were: an edit without one is patched in
         for i in _patch_edits(pieces, post, store):
             _store(store / f"{keys[i]}.json", post[i])
@@ -188,7 +188,7 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
             _store(store / f"{sig}.json", common)
             for lang, job in late.items():
                 others[lang] = job.result()
-                _store(store / f"{_digest(settings.key(lang), outline)}.json", others[lang])
+                _store(store / f"{digest(settings.key(lang), outline)}.json", others[lang])
     blocks = [block for i in range(len(pieces)) for block in post[i]]
     if common["refs"] is not None:
         blocks.append(common["refs"])
@@ -368,12 +368,13 @@ def _is_refs(block: dict) -> bool:
     return block.get("t") == "Div" and block["c"][0][0] == "refs"
 
 
-def _digest(*texts: str) -> str:
-    digest = hashlib.sha256()
+def digest(*texts: str) -> str:
+    """A short key for texts (each ended by a NUL, so no two lists of texts run together)."""
+    sha = hashlib.sha256()
     for text in texts:
-        digest.update(text.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:24]
+        sha.update(text.encode())
+        sha.update(b"\0")
+    return sha.hexdigest()[:24]
 
 
 _load, _store = load_json, store_json

@@ -87,7 +87,7 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
                        list(thesis.project.thesis.nocite), reporter)
     if crossrefs:
         crossref.take_out(doc["blocks"])
-    piece = citeproc.Piece.of(_digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
+    piece = citeproc.Piece.of(citeproc.digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
                               sum(len(c.text) for c in thesis.chapters))
     return {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"]}, [piece]
 
@@ -98,7 +98,7 @@ _PARTS_VERSION = "1"  # bump when what `_read_part` keeps changes
 def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dict:
     """One part as pandoc reads it (its blocks, metadata, warnings, skeleton and note count),
     from the cache if read before."""
-    key = _digest(_PARTS_VERSION, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
+    key = citeproc.digest(_PARTS_VERSION, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
     path = cache / "parts" / f"{key}.json"
     if (kept := load_json(path)) is not None:
         return kept
@@ -156,15 +156,7 @@ def _rename(piece: citeproc.Piece, renamed: dict[int, str]) -> None:
     headers = [b for b in ast.walk(piece.blocks) if b["t"] == "Header" and b["c"][1][0]]
     for n, ident in renamed.items():
         headers[n]["c"][1][0] = ident
-    piece.key = _digest(piece.key, json.dumps(sorted(renamed.items())))
-
-
-def _digest(*texts: str) -> str:
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:24]
+    piece.key = citeproc.digest(piece.key, json.dumps(sorted(renamed.items())))
 
 
 # GOST R 7.0.5-2008 references in the text: "[12, с. 45]", "[3; 7]", numbered as the list is.
