@@ -20,6 +20,7 @@ from .diagnostics import Reporter, UserError
 from .document import Document
 from .load import DEFAULT_EPOCH, load  # noqa: F401  (DEFAULT_EPOCH: part of the package face)
 from .outputs import build_lock, commit
+from .pandoc import checkpoint
 from .parse import parse
 from .transforms import transform
 from .writers import WRITERS, Artefact
@@ -72,9 +73,11 @@ def _build(root: Path, out_dir: Path, options: Options, run: Run) -> BuildResult
     thesis, document = prepare(root, options, reporter, run.clock, run.cache)
     for thread in warm_ups:
         thread.join()
+    checkpoint()
     with ThreadPoolExecutor(max_workers=len(writers) or 1) as pool:
         jobs = {name: pool.submit(w.write, document, thesis, run) for name, w in writers.items()}
         artefacts = {name: job.result() for name, job in jobs.items()}
+    checkpoint()  # an interrupt whose handler could not raise stops the build before the outputs
     result = BuildResult(artefacts=artefacts, warnings=len(reporter.warnings), suppressed=reporter.suppressed,
                          document=document, thesis=thesis)
     if options.strict and result.warnings:
@@ -93,12 +96,15 @@ def prepare(root: Path, options: Options, reporter: Reporter, clock: Stopwatch |
     cache = cache or (options.out or root / "build").resolve() / ".cache"
     with clock.stage("load"):
         thesis = load(root.resolve(), options, reporter)
+    checkpoint()
     with ThreadPoolExecutor(max_workers=1) as pool:
         early = pool.submit(check_sources, thesis, cache)  # the sources' typography, while pandoc parses
         with clock.stage("parse"):
             document = parse(thesis, cache, reporter)
+        checkpoint()
         with clock.stage("check"):
             run_checks(document, thesis, reporter, early.result())
+    checkpoint()
     with clock.stage("transform"):
         transform(document, thesis)
     return thesis, document

@@ -99,6 +99,13 @@ def stop_all(signum: int = signal.SIGINT) -> None:
             pass
 
 
+def checkpoint() -> None:
+    """Raise the interrupt that stopped the build, if one did (its handler may not raise where
+    the signal lands: see cli.interrupts_stop_the_build); called between the build's steps."""
+    if _stopped:
+        raise Interrupted(_stopped)
+
+
 def resume() -> None:
     """Allow pandoc to run again (after an interrupted build, in the same process)."""
     global _stopped
