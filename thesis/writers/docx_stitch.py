@@ -31,6 +31,7 @@ import json
 import marshal
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from ..files import load_json, store_json, write_atomic
 from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
 
 CACHE_VERSION = "1"
+CUT_EVERY = 8  # also after a paragraph whose bytes hash to 0 mod this (as writers/pdf.py)
 _MODULE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MARK = "<!--thesis:docx-chunk-->"
 _SPLIT = "\n    " + MARK  # pandoc writes each top-level block on a line of its own, indented
@@ -84,13 +86,25 @@ class Result:
 
 def chunk_blocks(blocks: list[dict]) -> list[list[dict]]:
     """The docx AST's body split before every chapter and section heading (a level-1/2
-    Header, or a heading pandoc gets as a styled Div: structural and source-group ones)."""
+    Header, or a heading pandoc gets as a styled Div: structural and source-group ones), and
+    after a paragraph whose bytes hash to 0 mod CUT_EVERY (content-defined: an edit moves no
+    other cut), the chunk then starting with `_AFTER_PARAGRAPH`."""
     chunks: list[list[dict]] = [[]]
     for block in blocks:
         if _is_heading(block) and chunks[-1]:
             chunks.append([])
         chunks[-1].append(block)
-    return chunks
+        if block["t"] == "Para" and zlib.crc32(marshal.dumps(block, 2)) % CUT_EVERY == 0:
+            chunks.append([_AFTER_PARAGRAPH])
+    return [chunk for chunk in chunks if chunk and chunk != [_AFTER_PARAGRAPH]]
+
+
+# A chunk cut after a paragraph starts with this one: pandoc gives the first paragraph of a run
+# the "First Paragraph" style, which the paragraph after a paragraph does not have in one run;
+# this paragraph takes it, and is taken out of pandoc's OpenXML again (`_Output.segments`).
+_DUMMY_TEXT = "thesis-docx-dummy-paragraph"
+_AFTER_PARAGRAPH = {"t": "Para", "c": [{"t": "Str", "c": _DUMMY_TEXT}]}
+_DUMMY = re.compile(r"\n    <w:p>(?:(?!</w:p>).)*?" + _DUMMY_TEXT + r"(?:(?!</w:p>).)*?</w:p>", re.S)
 
 
 def _is_heading(block: dict) -> bool:
@@ -291,7 +305,7 @@ class _Output:
         pieces = body.split(_SPLIT)
         if len(pieces) != count + 1 or pieces[0]:
             raise Unstitchable("markers")
-        return pieces[1:]
+        return [_DUMMY.sub("", piece, count=1) for piece in pieces[1:]]
 
     def _body(self) -> str:
         xml = self.text["word/document.xml"]
