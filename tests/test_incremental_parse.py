@@ -204,14 +204,24 @@ def test_cuts_fall_only_between_blocks_that_end():
     "```\n{filler}\n```\n\n",              # a code block
     "::: {{.landscape}}\n\n{filler}\n:::\n\n",  # a fenced div
     "<!--\n\n{filler}\n-->\n\n",           # a comment
+    "\\begin{{align}}\n\n{filler}\n\\end{{align}}\n\n",  # a raw TeX environment
 ])
 def test_no_cut_inside_an_open_block(inside):
     filler = ("Сөйлем мәтіні осында тұр. " * 40 + "\n\n") * (MIN_PART_CHARS // 500 + 1)
     text = "# Тарау\n\n" + inside.format(filler=filler)
     for piece in cut(Path("x.md"), text):
         opened = piece.text.count("```") % 2 or piece.text.count(":::") % 2 or \
-            piece.text.count("<!--") != piece.text.count("-->")
+            piece.text.count("<!--") != piece.text.count("-->") or \
+            piece.text.count("\\begin{") != piece.text.count("\\end{")
         assert not opened
+
+
+def test_cuts_go_on_after_a_closed_block():
+    """An environment, a fence or a div that closes leaves the rest of the chapter cuttable."""
+    for block in ("\\begin{equation}\nx = 1\n\\end{equation}\n\n", "```\ncode\n```\n\n",
+                  "::: {.flush}\nМәтін.\n:::\n\n"):
+        filler = ("Сөйлем мәтіні осында тұр. " * 40 + "\n\n") * (MIN_PART_CHARS // 500 + 1)
+        assert len(cut(Path("x.md"), "# Тарау\n\n" + block + filler)) > 1, block
 
 
 @pytest.mark.parametrize("marker", ["[^1]: Ескерту.\n\n", "[сілтеме]: http://example.com\n\n",

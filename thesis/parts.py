@@ -91,27 +91,29 @@ def cut(chapter: Path, text: str) -> list[Part]:
 
 
 class _Nesting:
-    """What a line-by-line reader is inside of: a code fence, fenced divs, an HTML comment."""
+    """What a line-by-line reader is inside of: a code fence, fenced divs, a LaTeX
+    environment, an HTML comment."""
 
     def __init__(self):
         self.fence: str | None = None
         self.divs = 0
+        self.environments = 0
         self.comment = False
 
     def outside(self) -> bool:
-        return self.fence is None and self.divs == 0 and not self.comment
+        return self.fence is None and self.divs == 0 and self.environments == 0 and not self.comment
 
     def feed(self, line: str) -> None:
         if self.comment:
             self.comment = "-->" not in line
         elif self.fence is not None:
             self.fence = None if line.startswith(self.fence) and not line[len(self.fence):].strip("`~ \n") else self.fence
+        elif self.environments or line.startswith("\\begin{"):  # raw TeX: pandoc reads it whole
+            self.environments = max(self.environments + line.count("\\begin{") - line.count("\\end{"), 0)
         elif (opened := _CODE_FENCE.match(line)) is not None:
             self.fence = opened.group(1)
         elif line.startswith(":::"):
             self.divs += 1 if line.strip(": \n") else -1
             self.divs = max(self.divs, 0)
-        elif line.startswith("\\begin{"):
-            self.fence = "\\end{"
         elif "<!--" in line:
             self.comment = "-->" not in line[line.index("<!--"):]
