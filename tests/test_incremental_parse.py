@@ -5,7 +5,7 @@ edit it must run pandoc only on what changed."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -30,8 +30,13 @@ def whole(thesis, cache) -> tuple[dict, dict]:
     crossref = (CROSSREF_FILTER,) if any(parse_stage._CROSSREF.search(c.text) for c in thesis.chapters) else ()
 
     def run(language):
-        return pandoc.parse([c.path for c in thesis.chapters], thesis.root, items, csl, language,
-                            list(thesis.project.thesis.nocite), Reporter(quiet=True), crossref)
+        args = ["--from", pandoc.READER, "--to", "json", *[f"--lua-filter={f}" for f in crossref],
+                *[str(c.path) for c in thesis.chapters], "-", "--citeproc",
+                *[f"--bibliography={p}" for p in items], *([f"--csl={csl}"] if csl else [])]
+        if not items:
+            args = args[:args.index("--citeproc")]
+        meta = pandoc.metadata_block(pandoc._citeproc_settings(language, list(thesis.project.thesis.nocite)))
+        return json.loads(pandoc.run(args, meta, thesis.root, "the one-run oracle")[0])
     main = run(thesis.language)
     others = parse_stage.languages_needed(thesis, main) - {thesis.language} if items else set()
     return main, {language: run(language) for language in others}

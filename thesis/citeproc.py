@@ -16,9 +16,10 @@ import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from . import pandoc
+from . import ast, pandoc
 from .files import load_json, store_json
 
 MARK = "thesis-part-"  # id prefix of the empty Div that starts a part in a citeproc run
@@ -38,11 +39,13 @@ class Settings:
     cache: Path
 
     def key(self, language: str) -> str:
-        files = [p.read_bytes() for p in [*self.bibliography, *([self.csl] if self.csl else [])]]
-        sha = hashlib.sha256(json.dumps([_VERSION, pandoc.version(), language, self.nocite]).encode())
-        for data in files:
-            sha.update(hashlib.sha256(data).digest())
-        return sha.hexdigest()[:24]
+        """What a run's result depends on besides its blocks: the inputs' bytes, the language."""
+        return digest(self._inputs, _VERSION, pandoc.version(), language, json.dumps(self.nocite))
+
+    @cached_property
+    def _inputs(self) -> str:  # read once a build, however many runs ask
+        return digest(*(hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in [*self.bibliography, *([self.csl] if self.csl else [])]))
 
 
 @dataclass
@@ -94,19 +97,10 @@ def number_notes(blocks, start: int = 0) -> int:
 
 def shift(node, offset: int) -> None:
     """Every citation's note number moved by `offset` (in place)."""
-    if offset == 0:
-        return
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, list):
-            stack.extend(x for x in current if isinstance(x, (list, dict)))
-        elif isinstance(current, dict):
-            if current.get("t") == "Cite":
-                for citation in current["c"][0]:
-                    citation["citationNoteNum"] += offset
-            if isinstance(current.get("c"), list):
-                stack.append(current["c"])
+    if offset:
+        for cite in (n for n in ast.walk(node) if n["t"] == "Cite"):
+            for citation in cite["c"][0]:
+                citation["citationNoteNum"] += offset
 
 
 def skeleton(blocks: list) -> list:
@@ -123,7 +117,7 @@ def skeleton(blocks: list) -> list:
             if kind == "Cite":
                 out.append({"t": "Para", "c": [{"t": "Cite", "c": [node["c"][0], []]}]})
             elif kind == "Note":
-                if _has_cite(node["c"]):
+                if any(n["t"] == "Cite" for n in ast.walk(node["c"])):
                     out.append({"t": "Para", "c": [node]})
             elif kind == "Div" and node["c"][0][0] == "refs":
                 out.append({"t": "Div", "c": [node["c"][0], []]})
@@ -131,14 +125,6 @@ def skeleton(blocks: list) -> list:
                 visit(node["c"])
     visit(blocks)
     return out
-
-
-def _has_cite(node) -> bool:
-    if isinstance(node, list):
-        return any(_has_cite(x) for x in node)
-    if isinstance(node, dict):
-        return node.get("t") == "Cite" or (isinstance(node.get("c"), list) and _has_cite(node["c"]))
-    return False
 
 
 @dataclass
@@ -297,14 +283,7 @@ def _lists(node):
 
 def _touches_citeproc(node) -> bool:
     """Whether blocks hold what citeproc changes: a citation, a footnote, the source list's Div."""
-    if isinstance(node, list):
-        return any(_touches_citeproc(x) for x in node)
-    if isinstance(node, dict):
-        kind = node.get("t")
-        if kind in ("Cite", "Note") or (kind == "Div" and node["c"][0][0] == "refs"):
-            return True
-        return isinstance(node.get("c"), list) and _touches_citeproc(node["c"])
-    return False
+    return any(n["t"] in ("Cite", "Note") or (n["t"] == "Div" and n["c"][0][0] == "refs") for n in ast.walk(node))
 
 
 def number(pieces: list[Piece]) -> list[int]:

@@ -13,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import orjson
+
 from .diagnostics import UserError
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent  # the tool's own profiles/, styles/, templates/
@@ -118,18 +120,21 @@ def unlink_quietly(path: str | Path) -> None:
 def load_json(path: Path):
     """A cache file's JSON value, or None where it is missing or unreadable (orjson: ~3× faster
     than the standard library on the build's caches, ~20 ms a watch rebuild)."""
-    import orjson
     try:
         return orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
 
 
+def json_bytes(value) -> bytes:
+    """Compact UTF-8 JSON (orjson: ~10× faster than the standard library on the AST); a text
+    with a lone surrogate, which UTF-8 cannot carry, escaped as JSON allows."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value).encode()
+
+
 def store_json(path: Path, value) -> None:
     """A cache file written atomically (not synced: a cache can always be made again)."""
-    import orjson
-    try:
-        data = orjson.dumps(value)
-    except TypeError:  # a lone surrogate in a text: the standard library escapes it
-        data = json.dumps(value).encode()
-    write_atomic(path, data, durable=False)
+    write_atomic(path, json_bytes(value), durable=False)

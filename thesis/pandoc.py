@@ -14,9 +14,12 @@ import resource
 import signal
 import subprocess
 from functools import lru_cache
+
+import orjson
 from pathlib import Path
 
 from .diagnostics import Reporter, UserError
+from .files import json_bytes
 from .outputs import Interrupted
 
 # Backstop for inputs the guards (thesis/guards.py) do not know: one pandoc run may take this
@@ -154,22 +157,14 @@ def metadata_block(meta: dict) -> bytes:
     return ("\n".join(lines + ["...", ""])).encode()
 
 
-def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path | None,
-          language: str, nocite: list[str], reporter: Reporter, lua_filters: tuple[Path, ...] = ()) -> dict:
-    """The whole thesis as one pandoc JSON AST in one run (citations resolved by citeproc when
-    given a bibliography; `lua_filters` run before citeproc). The parse stage reads the thesis
-    in parts (parse.py) and uses this where they would not read alike, and to name the chapter
-    and line of a failure."""
-    lua = [f"--lua-filter={path}" for path in lua_filters]
-    args = ["--from", READER, "--to", "json", *lua, *[str(p) for p in chapters], "-"]
-    meta = _citeproc_settings(language, nocite)
-    if bibliography:
-        args += ["--citeproc"] + [f"--bibliography={p}" for p in bibliography]
-        if csl:
-            args.append(f"--csl={csl}")
+def parse(chapters: list[Path], cwd: Path, language: str, nocite: list[str], reporter: Reporter) -> dict:
+    """The whole thesis as one pandoc JSON AST in one run, no citeproc (the parse stage reads the
+    thesis in parts, parse.py, and uses this where they would not read alike), a failure named
+    at its chapter and line."""
+    args = ["--from", READER, "--to", "json", *[str(p) for p in chapters], "-"]
     from . import guards
     try:
-        stdout, stderr = run(args, metadata_block(meta), cwd, "reading the chapters")
+        stdout, stderr = run(args, metadata_block(_citeproc_settings(language, nocite)), cwd, "reading the chapters")
         doc = guards.decode(stdout)
     except UserError as exc:
         if exc.diagnostic.code != "tool.pandoc":
@@ -177,7 +172,7 @@ def parse(chapters: list[Path], cwd: Path, bibliography: list[Path], csl: Path |
         raise locate(chapters, cwd, exc) from None
     except guards.TooDeep as exc:
         raise locate_too_deep(chapters, cwd, exc) from None
-    _report_stderr(stderr, reporter)
+    report(stderr, reporter)
     return doc
 
 
@@ -194,8 +189,7 @@ def citeproc(doc: dict, cwd: Path, bibliography: list[Path], csl: Path | None) -
     if csl:
         args.append(f"--csl={csl}")
     stdout, stderr = run(args, encode(doc), cwd, "resolving the citations")
-    import orjson  # the parts it reads passed the nesting guard (guards.decode)
-    return orjson.loads(stdout), stderr
+    return orjson.loads(stdout), stderr  # the parts it reads passed the nesting guard (guards.decode)
 
 
 @lru_cache(maxsize=8)
@@ -215,11 +209,6 @@ def _citeproc_settings(language: str, nocite: list[str]) -> dict:
             "link-citations": True, "suppress-bibliography": False,
             # GOST: the note mark stands right after the word, before the punctuation.
             "notes-after-punctuation": False}
-
-
-def report(stderr: str, reporter: Reporter) -> None:
-    """Pandoc's warnings from a run's stderr (see `_report_stderr`)."""
-    _report_stderr(stderr, reporter)
 
 
 def _parse_alone(chapter: Path, cwd: Path) -> bytes:
@@ -296,25 +285,18 @@ def write(doc: dict, to: str, cwd: Path, extra: list[str] = (), binary: bool = F
 
 
 def encode(doc) -> bytes:
-    """The AST as compact UTF-8 JSON for pandoc's JSON reader: orjson when installed (~2 ms
-    for the thesis where `json.dumps` takes ~25), else the standard library. Either way not
-    ASCII-escaped: every Cyrillic letter as `\\uXXXX` made pandoc's input 1.5× as long and
-    its reader slower and larger (the 5× thesis: ~130 MiB of pandoc's heap against ~100)."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency; the fallback keeps it optional
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    try:
-        return orjson.dumps(doc)
-    except TypeError:  # a lone surrogate, which UTF-8 cannot carry: escaped, as JSON allows
-        return json.dumps(doc).encode()
+    """The AST as compact UTF-8 JSON for pandoc's JSON reader (files.json_bytes: ~2 ms for the
+    thesis where `json.dumps` takes ~25). Not ASCII-escaped: every Cyrillic letter as `\\uXXXX`
+    made pandoc's input 1.5× as long and its reader slower and larger (the 5× thesis: ~130 MiB
+    of pandoc's heap against ~100)."""
+    return json_bytes(doc)
 
 
 _WARNING = re.compile(r"^\[WARNING\]\s*(.*)$")
 _NOT_FOUND = re.compile(r"^Citeproc: citation \S+ not found")  # crossref keys never reach citeproc
 
 
-def _report_stderr(stderr: str, reporter: Reporter) -> None:
+def report(stderr: str, reporter: Reporter) -> None:
     """Pandoc's own warnings, but for unknown citation keys: the build's citation check
     reports those with their chapter file and line."""
     for line in stderr.splitlines():

@@ -83,7 +83,7 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
                 if renamed:
                     _rename(piece, renamed)
             return {"pandoc-api-version": docs[0]["pandoc-api-version"], "meta": meta}, pieces
-    doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, [], None, thesis.language,
+    doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, thesis.language,
                        list(thesis.project.thesis.nocite), reporter)
     if crossrefs:
         crossref.take_out(doc["blocks"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .context import Thesis
@@ -60,21 +61,21 @@ def independent(thesis: Thesis) -> bool:
             key = caret + label.strip().lower()
             if defined.setdefault(key, i) != i:
                 return False
+    headings = [{h.strip().lower() for h in _HEADING_TEXT.findall(c.text)} - {""} for c in thesis.chapters]
     for i, chapter in enumerate(thesis.chapters):
         lowered = chapter.text.lower()
         if any(j != i and f"[{key}]" in lowered for key, j in defined.items()):
             return False
-        headings = {h.strip().lower() for other in thesis.chapters if other is not chapter
-                    for h in _HEADING_TEXT.findall(other.text)}
-        if any(f"[{h}]" in lowered for h in headings if h):
+        if any(f"[{h}]" in lowered for j, own in enumerate(headings) if j != i for h in own):
             return False
     return True
 
 
-def cut(chapter: Path, text: str) -> list[Part]:
-    """A chapter in parts, cut before top-level headings where a cut changes nothing."""
+@lru_cache(maxsize=256)  # the parse and the source lint both cut each chapter
+def cut(chapter: Path, text: str) -> tuple[Part, ...]:
+    """A chapter in parts, cut before a heading or a plain paragraph where a cut changes nothing."""
     if len(text) <= 2 * MIN_PART_CHARS or _DEFINITION.search(text) or _UNCUTTABLE.search(text):
-        return [Part(chapter, 1, text)]
+        return (Part(chapter, 1, text),)
     lines = text.splitlines(keepends=True)
     starts, size, state = [0], 0, _Nesting()
     for i, line in enumerate(lines):
@@ -85,9 +86,9 @@ def cut(chapter: Path, text: str) -> list[Part]:
         state.feed(line)
         size += len(line)
     if not state.outside():
-        return [Part(chapter, 1, text)]
+        return (Part(chapter, 1, text),)
     bounds = zip(starts, starts[1:] + [len(lines)])
-    return [Part(chapter, a + 1, "".join(lines[a:b])) for a, b in bounds]
+    return tuple(Part(chapter, a + 1, "".join(lines[a:b])) for a, b in bounds)
 
 
 class _Nesting:

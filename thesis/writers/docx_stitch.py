@@ -31,16 +31,15 @@ import json
 import marshal
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ast, pandoc
 from ..files import load_json, store_json, write_atomic
 from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
+from .pdf import cut_after
 
 CACHE_VERSION = "1"
-CUT_EVERY = 8  # also after a paragraph whose bytes hash to 0 mod this (as writers/pdf.py)
 _MODULE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MARK = "<!--thesis:docx-chunk-->"
 _SPLIT = "\n    " + MARK  # pandoc writes each top-level block on a line of its own, indented
@@ -87,14 +86,14 @@ class Result:
 def chunk_blocks(blocks: list[dict]) -> list[list[dict]]:
     """The docx AST's body split before every chapter and section heading (a level-1/2
     Header, or a heading pandoc gets as a styled Div: structural and source-group ones), and
-    after a paragraph whose bytes hash to 0 mod CUT_EVERY (content-defined: an edit moves no
-    other cut), the chunk then starting with `_AFTER_PARAGRAPH`."""
+    after the paragraphs the Typst chunks are cut after (`pdf.cut_after`: content-defined, an
+    edit moves no other cut), the chunk then starting with `_AFTER_PARAGRAPH`."""
     chunks: list[list[dict]] = [[]]
     for block in blocks:
         if _is_heading(block) and chunks[-1]:
             chunks.append([])
         chunks[-1].append(block)
-        if block["t"] == "Para" and zlib.crc32(marshal.dumps(block, 2)) % CUT_EVERY == 0:
+        if cut_after(block):
             chunks.append([_AFTER_PARAGRAPH])
     return [chunk for chunk in chunks if chunk and chunk != [_AFTER_PARAGRAPH]]
 

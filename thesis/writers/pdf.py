@@ -229,6 +229,12 @@ _MODULE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 CUT_EVERY = 8
 
 
+def cut_after(block: dict, data: bytes | None = None) -> bool:
+    """Whether a chunk ends after this block (`data`: its marshal bytes, if made already); the
+    DOCX writer cuts the same way (docx_stitch)."""
+    return block["t"] == "Para" and zlib.crc32(data or marshal.dumps(block, 2)) % CUT_EVERY == 0
+
+
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
     """The body split before every chapter and section heading and after some paragraphs
     (stable under edits), with each chunk's marshal bytes (its cache key's input)."""
@@ -244,7 +250,7 @@ def _chunks(blocks: list[dict]) -> list[tuple[list[dict], bytes]]:
             chunks.append(([], []))
         chunks[-1][0].append(block)
         chunks[-1][1].append(data)
-        if block["t"] == "Para" and zlib.crc32(data) % CUT_EVERY == 0:
+        if cut_after(block, data):
             chunks.append(([], []))
     return [(chunk, b"".join(data)) for chunk, data in chunks if chunk]
 
