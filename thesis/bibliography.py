@@ -24,7 +24,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
 from . import gost, pandoc
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
-from .files import read_text, write_atomic
+from .files import hit, read_text, write_atomic
 
 # biblatex `langid` → the language codes the style has words for (kk, ru, en, de, fr).
 LANGIDS = gost.LANGIDS
@@ -123,7 +123,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_
     for path in paths:
         digest.update(path.read_bytes())
     target = cache / f"bibliography-{digest.hexdigest()[:16]}.json"
-    if not target.is_file():
+    if not hit(target):
         converted = gost.bibtex_to_csl(paths, cwd, bib.entries) if for_gost else pandoc.bibtex_to_csl(paths, cwd)
         items = [mend_csl_item(item, bib.entries.get(item.get("id", "")), bib.entries if for_gost else None)
                  for item in converted]

@@ -18,6 +18,7 @@ from .checks import check_sources, run_checks
 from .context import Options, Run, Stopwatch, Thesis
 from .diagnostics import Reporter, UserError
 from .document import Document
+from .files import prune_cache, stamp
 from .load import DEFAULT_EPOCH, load  # noqa: F401  (DEFAULT_EPOCH: part of the package face)
 from .outputs import build_lock, commit
 from .pandoc import checkpoint
@@ -45,8 +46,12 @@ def build(root: Path, options: Options, reporter: Reporter, session: dict | None
     root = root.resolve()
     out_dir = (options.out or root / "build").resolve()
     with build_lock(out_dir, quiet=reporter.quiet), _collector_paused():  # the lock: builds in one folder share its .cache
-        return _build(root, out_dir, options, Run(options, reporter, Stopwatch(), out_dir / ".cache",
-                                                  session if session is not None else {}))
+        started = stamp(out_dir / ".cache" / "started")
+        result = _build(root, out_dir, options, Run(options, reporter, Stopwatch(), out_dir / ".cache",
+                                                    session if session is not None else {}))
+        # what this build used kept, with a recent history; a failed build prunes nothing
+        prune_cache(out_dir / ".cache", started)
+    return result
 
 
 @contextmanager

@@ -119,11 +119,75 @@ def unlink_quietly(path: str | Path) -> None:
 
 def load_json(path: Path):
     """A cache file's JSON value, or None where it is missing or unreadable (orjson: ~3× faster
-    than the standard library on the build's caches, ~20 ms a watch rebuild)."""
+    than the standard library on the build's caches, ~20 ms a watch rebuild); marked used."""
     try:
-        return orjson.loads(path.read_bytes())
+        value = orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
+    hit(path)
+    return value
+
+
+# A build cache (`build/.cache`) is pruned after each successful build (`prune_cache`): an entry's
+# modification time is when a build last used it (`hit` sets it), so what a build uses is
+# kept, and of the rest only the most recently used, as many as the build used or KEEP_UNUSED
+# (an undone edit, a branch switched back, still find theirs). Every reader takes a missing
+# entry for a miss, so pruning can only cost time, never a wrong output.
+KEEP_UNUSED = 64
+
+
+def hit(path: Path) -> bool:
+    """Whether the cache entry `path` exists, marking it used by this build."""
+    try:
+        os.utime(path)
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError:  # a read-only cache (the shared tool cache): present, just not marked
+        return path.is_file()
+
+
+def cached_bytes(path: Path) -> bytes | None:
+    """A cache entry's bytes (marked used), or None where it is missing."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    hit(path)
+    return data
+
+
+def stamp(path: Path) -> float:
+    """`path` touched (made if need be) and its new modification time: now, by the clock the
+    file system stamps entries with (coarser than `time.time()`, so compared with this)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    return path.stat().st_mtime
+
+
+def prune_cache(folder: Path, since: float, keep: int | None = None) -> int:
+    """The entries of each folder of the cache `folder` not used since `since` (a build's start)
+    removed, except the most recently used of them: as many as that folder's entries the
+    build used, and at least `keep` (KEEP_UNUSED). The number removed."""
+    keep = KEEP_UNUSED if keep is None else keep
+    removed = 0
+    for top, _, names in os.walk(folder):
+        used, unused = 0, []
+        for name in names:
+            path = os.path.join(top, name)
+            try:
+                changed = os.stat(path).st_mtime
+            except OSError:
+                continue
+            if changed >= since:
+                used += 1
+            else:
+                unused.append((changed, path))
+        unused.sort(reverse=True)
+        for _, path in unused[max(keep, used):]:
+            unlink_quietly(path)
+            removed += 1
+    return removed
 
 
 def json_bytes(value) -> bytes:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import pandoc
 from .ast import walk
+from .files import hit, write_atomic
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 STANDARDS = ("gost-7.1-2003", "gost-r-7.0.100-2018")
@@ -278,7 +279,7 @@ def style_for(base: Path, standard: str, separator: str, space_before_colon: boo
     text = base.read_text(encoding="utf-8")
     digest = hashlib.sha256(f"{text}\0{standard}\0{separator}\0{space_before_colon}".encode()).hexdigest()[:16]
     target = cache / f"style-{digest}.csl"
-    if target.is_file():
+    if hit(target):
         return target
     ET.register_namespace("", CSL_NS)
     root = ET.fromstring(text.encode("utf-8"))
@@ -290,10 +291,8 @@ def style_for(base: Path, standard: str, separator: str, space_before_colon: boo
             el.set("delimiter", " " + delimiter)
     if standard == "gost-r-7.0.100-2018":
         _gost_2018(root)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8"))
-    tmp.replace(target)
+    write_atomic(target, b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8"),
+                 durable=False)
     return target
 
 

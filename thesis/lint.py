@@ -593,8 +593,8 @@ def _cached(text: str, path: Path, language: str, cache: Path | None) -> list[Di
     key = hashlib.sha256(f"{_CODE_HASH}{language}{Path(path).suffix}\0{text}".encode()).hexdigest()[:24]
     file = cache / "lint" / f"{key}.json"
     shown = display_path(path)
-    if file.is_file():
-        return [Diagnostic(**{**d, "path": shown}) for d in load_json(file) or []]
+    if (kept := load_json(file)) is not None:
+        return [Diagnostic(**{**d, "path": shown}) for d in kept]
     found = lint_text(text, path, language)
     data = [{k: v for k, v in dataclasses.asdict(d).items() if k != "path"} for d in found]
     write_atomic(file, json.dumps(data, ensure_ascii=False).encode(), durable=False)

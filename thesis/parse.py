@@ -20,7 +20,7 @@ from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter, UserError
 from .document import Document
-from .files import load_json, store_json, write_atomic
+from .files import hit, load_json, store_json, write_atomic
 from .load import citation_style
 
 
@@ -179,7 +179,7 @@ def numeric_style(note_style: Path, cache: Path) -> Path:
     ns = "{http://purl.org/net/xbiblio/csl}"
     raw = note_style.read_bytes()
     target = cache / f"numeric-{hashlib.sha256(raw + NUMERIC_CITATION.encode()).hexdigest()[:16]}.csl"
-    if not target.is_file():
+    if not hit(target):
         root = etree.fromstring(raw)
         root.set("class", "in-text")
         old = root.find(f"{ns}citation")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import pandoc, toolcache
 from ..config import Profile
-from ..files import write_atomic
+from ..files import hit, write_atomic
 
 # What the cache key covers besides the profile: the generator's own code and what it takes
 # from other modules, and python-docx's release (its default template is the starting point),
@@ -35,8 +35,8 @@ def reference_docx(profile: Profile, language: str, cache_dir: Path) -> Path:
                                     sort_keys=True, default=str).encode()).hexdigest()[:16]
     name = f"reference-{profile.name}-{language}-{key}.docx"
     folders = [f for f in (toolcache.folder(), cache_dir) if f is not None]
-    for folder in folders:
-        if (folder / name).is_file():
+    for folder in folders:  # the shared cache only read (keyed by the code: it grows with upgrades only)
+        if (folder / name).is_file() if folder != cache_dir else hit(folder / name):
             return folder / name
     data = build_reference(profile, language)
     for folder in folders[:-1]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ast, pandoc
-from ..files import load_json, store_json, write_atomic
+from ..files import cached_bytes, hit, load_json, store_json, write_atomic
 from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
 from .pdf import cut_after
 
@@ -123,7 +123,8 @@ def package(doc: dict, cwd: Path, args: list[str], cache: Path | None) -> Result
     data = [marshal.dumps(chunk, 2) for chunk in chunks]
     keys = [hashlib.sha256(salt + d).hexdigest()[:24] for d in data]
     sizes = dict(zip(keys, map(len, data)))
-    records = {k: record for k in set(keys) if (record := _load(cache / f"{k}.json")) is not None}
+    records = {k: record for k in set(keys) if (record := _load(cache / f"{k}.json")) is not None
+               and all(hit(cache / "media" / image[3]) for image in record["images"].values())}
     missing = {k: chunk for k, chunk in zip(keys, chunks) if k not in records}
     scans = {k: _scan(chunk) for k, chunk in missing.items()}
     if any(scan.lists is None for scan in scans.values()):
@@ -554,7 +555,9 @@ def _package(frame: dict, numbers: _Numbers, body: str, notes: str, comments: st
                         for _, (i, (_, ext, mime, _)) in images)
     parts["[Content_Types].xml"] = types.replace("</Types>", overrides + "</Types>").encode()
     for _, (i, (_, ext, _, sha)) in images:
-        parts[f"word/media/rId{i}{ext}"] = (cache / "media" / sha).read_bytes()
+        if (data := cached_bytes(cache / "media" / sha)) is None:
+            raise Unstitchable(f"image {sha} gone from the cache")
+        parts[f"word/media/rId{i}{ext}"] = data
     return parts
 
 

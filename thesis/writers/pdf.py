@@ -24,7 +24,7 @@ from ..diagnostics import UserError
 from ..document import (CITATION, EQUATION, HEADING_RULES, LIST_OF, PAGE_BREAK, WHERE, Document, heading_attr,
                         heading_rule, map_blocks, number_of)
 from ..escape import TypstSource, typst_string
-from ..files import write_atomic
+from ..files import cached_bytes, write_atomic
 from ..pandoc import LANG_TAGS
 from ..templates import render
 from ..titlepage import labels, title_fields
@@ -265,8 +265,8 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
     chunks, data = zip(*_chunks(doc["blocks"])) if doc["blocks"] else ((), ())
     salt = json.dumps([pandoc.version(), CACHE_VERSION, _MODULE_HASH, doc["meta"]])
     keys = [hashlib.sha256(salt.encode() + d).hexdigest()[:24] for d in data]
-    texts = {k: (cache / f"{k}.typ").read_text(encoding="utf-8") for k in keys
-             if cache is not None and (cache / f"{k}.typ").is_file()}
+    kept = {k: cached_bytes(cache / f"{k}.typ") for k in set(keys)} if cache is not None else {}
+    texts = {k: data.decode() for k, data in kept.items() if data is not None}
     missing = [(k, c, len(d)) for k, c, d in zip(keys, chunks, data) if k not in texts]
     for batch in _batches(missing):
         joined: list[dict] = []
