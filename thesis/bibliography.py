@@ -131,7 +131,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_
     return target
 
 
-CSL_ITEMS_VERSION = "7"  # bump when mend_csl_item changes (the code below and gost.py's are part
+CSL_ITEMS_VERSION = "8"  # bump when mend_csl_item changes (the code below and gost.py's are part
 # of the key too, so an edit never meets stale items)
 _CODE_HASH = hashlib.sha256(Path(__file__).read_bytes() + Path(gost.__file__).read_bytes()).hexdigest()[:16]
 
@@ -171,7 +171,8 @@ _ACCESSED = re.compile(r"(?i)(?:accessed|last accessed|viewed|дата обра�
 def as_exported(item: dict, language: str) -> None:
     """A CSL item from an exported .bib made right: `and others` as "[и др.]"/"et al.", initials
     run together split ("ЛА" → "Л. А."), `note = {Accessed: …}` an access date, a URL in
-    `howpublished` a URL (not a publisher), a publisher named twice (organization too) once."""
+    `howpublished` a URL (not a publisher), a publisher named twice (organization too) once,
+    a whole work's single `pages` number its number of pages."""
     for role in ("author", "editor", "translator"):
         for name in item.get(role, []):
             if name.get("literal", "").strip().lower() == "others":
@@ -195,8 +196,14 @@ def as_exported(item: dict, language: str) -> None:
             item["accessed"] = {"date-parts": [[year, month, day]]}
         rest = (note[:found.start()] + note[found.end():]).strip(" .;,")
         item.pop("note") if not rest else item.update(note=rest)
+    if item.get("type") in _WHOLE_WORKS and item.get("page", "").isdigit() and "number-of-pages" not in item:
+        item["number-of-pages"] = item.pop("page")  # a whole work's `pages = {120}`: its extent, "120 с."
     if not item.get("type"):
         item["type"] = "webpage" if item.get("URL") else "document"
+
+
+_WHOLE_WORKS = {"book", "report", "thesis"}  # CSL types with no page range of their own (a Zotero
+# report's or book's "Pages" is exported as `pages`)
 
 
 # ---------------------------------------------------------------- loading
