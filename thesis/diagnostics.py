@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -75,8 +76,12 @@ def display_path(path: str | Path | None) -> str | None:
     """A path as the author sees it: relative to the working directory if possible."""
     if path is None:
         return None
-    p = Path(path)
-    cwd = Path.cwd()
+    return _display(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=1024)  # every diagnostic of every build names its file (~80 a thesis build)
+def _display(path: str, cwd: str) -> str:
+    p, cwd = Path(path), Path(cwd)
     # The path as written first: a symlink out of the project is still shown where it
     # lies (`content/03.md`), not where it points; then with links resolved.
     for candidate, base in ((Path(os.path.abspath(p)), cwd), (p.resolve(), cwd.resolve())):

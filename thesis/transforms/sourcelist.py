@@ -16,6 +16,7 @@ source's language (positions - first, ibid, subsequent - are the same in every r
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from ..ast import Div, Header, Node, cited_keys, inlines, stringify, walk
 from .. import gost
@@ -30,6 +31,7 @@ _CYRILLIC_RANK = {letter: i for i, letter in enumerate(CYRILLIC)}
 _GAP, _DIGIT, _CYR, _LATIN, _OTHER = range(5)
 
 
+@lru_cache(maxsize=4096)  # the source list is sorted again each build, mostly the same entries
 def collation_key(text: str) -> tuple:
     """A sort key: Cyrillic before Latin, Kazakh letters in Kazakh order, case and punctuation ignored."""
     key: list[tuple[int, int]] = []
