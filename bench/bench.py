@@ -12,7 +12,9 @@ Reported (each a median of --runs, the naive sequence measured in the same run):
   cache of tool-only artefacts, `thesis/toolcache.py`, as a previous build left it), and once
   more with that cache empty too (the first build on a machine);
 - warm: the same with the caches of the previous build;
-- watch: one word edited in one chapter, rebuilt by a running watch (both outputs), and the
+- watch: one word edited in one chapter, rebuilt by a running watch (both outputs), each edit
+  saved --watch-pause seconds after the previous rebuild's line (the author reading it; what
+  the watch does meanwhile, such as the Typst child ageing its cache, is then done), and the
   watch's memory (its process tree) after the edits;
 - stages of an in-process warm build;
 - peak memory summed over the whole process tree (build + pandoc + Typst children),
@@ -126,8 +128,9 @@ def cli_build(project: Path, out: Path, shared_cache: Path | None = None) -> tup
     return time.perf_counter() - start, sampler.peak, cpu_seconds(own=False) - cpu
 
 
-def watch_edits(project: Path, runs: int) -> tuple[list[float], float, float, dict]:
-    """Rebuild times of a watch after one-word edits; its memory after the first build and after all."""
+def watch_edits(project: Path, runs: int, pause: float) -> tuple[list[float], float, float, dict]:
+    """Rebuild times of a watch after one-word edits, each saved `pause` seconds after the last
+    rebuild's line (the author reading it); its memory after the first build and after all."""
     from thesis.watch import Watcher
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "p"
@@ -138,6 +141,7 @@ def watch_edits(project: Path, runs: int) -> tuple[list[float], float, float, di
         chapter = sorted((copy / "content").glob("*.md"))[1]
         text, times, stages = chapter.read_text(encoding="utf-8"), [], {}
         for i in range(runs):
+            time.sleep(pause)
             chapter.write_text(text.replace("интеграция", f"интеграция{i}", 1), encoding="utf-8")
             outcome = watcher.build_once()
             times.append(outcome.seconds)
@@ -168,6 +172,8 @@ def main() -> int:
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--watch-runs", type=int, default=20, help="0: no watch rows")
+    parser.add_argument("--watch-pause", type=float, default=0.5,
+                        help="seconds between a rebuild and the next edit (0: edits back to back)")
     parser.add_argument("--scale", type=int, default=0, help="also build an N-times thesis")
     args = parser.parse_args()
     project = args.project.resolve()
@@ -185,8 +191,8 @@ def main() -> int:
         print(f"{name:<58}{wall * 1000:>8.0f}{wall / base:>9.2f}{cpu * 1000:>8.0f}"
               f"{(f'{peak[key]:.0f}' if peak[key] else ''):>10}")
     if args.watch_runs:
-        times, first, last, stages = watch_edits(project, args.watch_runs)
-        name = f"watch: one-word edit → both outputs ({args.watch_runs} edits)"
+        times, first, last, stages = watch_edits(project, args.watch_runs, args.watch_pause)
+        name = f"watch: one-word edit → both outputs ({args.watch_runs} edits, {args.watch_pause:g} s apart)"
         print(f"{name:<58}{statistics.median(times) * 1000:>8.0f}{statistics.median(times) / base:>9.2f}")
         print(f"watch process tree: {first:.0f} MiB after the first build, {last:.0f} MiB after "
               f"{args.watch_runs} rebuilds ({last - first:+.0f} MiB)")

@@ -18,6 +18,7 @@ from typing import Callable
 
 from .context import Options
 from .diagnostics import Diagnostic, Reporter, UserError
+from .writers.typst_worker import trim_heap
 
 DEBOUNCE_MS = 150  # editors write a file in bursts (temp file, rename, metadata)
 
@@ -82,6 +83,7 @@ class Watcher:
         self._previous = set(found)
         self.on_build(outcome)
         gc.collect()  # off the edit→output path: the build pauses the collector
+        trim_heap()  # and what it freed back to the system: the watch's memory stays flat
         return outcome
 
     def relevant(self, path: Path) -> bool:

@@ -24,12 +24,31 @@ import struct
 import subprocess
 import sys
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # the folder holding `thesis`
 
 GROWTH_LIMIT_MB = 100
 AGE_OUT = 8  # empty compiles after each real one (the binding evicts at age 10)
+
+
+def trim_heap() -> None:
+    """Freed memory handed back to the system (glibc's malloc_trim; elsewhere nothing): what
+    Typst's evicted cache entries and a build's AST held would otherwise stay in the process's
+    heap (measured: the Typst child at ~125 instead of ~165 MiB between rebuilds)."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _libc():
+    import ctypes
+    try:
+        return ctypes.CDLL(None)
+    except OSError:  # pragma: no cover - a platform without a C library to load
+        return None
 
 
 def _rss_mb() -> int:
@@ -77,6 +96,7 @@ def serve(root: str, ignore_system_fonts: bool) -> None:  # pragma: no cover - t
             _send(out, ("error", str(getattr(exc, "message", None) or exc), [], _rss_mb()))
         for _ in range(AGE_OUT):  # the same inputs: only the document differs from the real compile's
             compiler.compile(input=b"", format="pdf", sys_inputs=sys_inputs, timestamp=timestamp)
+        trim_heap()
 
 
 class _Child:
