@@ -10,6 +10,7 @@ from helpers import REPO
 from thesis.build import build
 from thesis.context import Options
 from thesis.diagnostics import Reporter
+from thesis.writers import typst_worker
 from thesis.writers.typst_worker import TypstWorker
 
 
@@ -50,3 +51,9 @@ def test_a_thesis_folder_in_the_working_directory_is_not_imported(tmp_path, monk
         assert status == "ok" and pdf.startswith(b"%PDF")
     finally:
         worker.close()
+
+
+def test_memory_is_measured_without_proc(tmp_path):
+    """Where there is no /proc (macOS), the child's size is its peak: never a crash."""
+    assert typst_worker._rss_mb(str(tmp_path / "no-proc")) > 10
+    assert abs(typst_worker._rss_mb() - typst_worker._rss_mb(str(tmp_path / "no-proc"))) < 200

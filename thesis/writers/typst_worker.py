@@ -51,12 +51,19 @@ def _libc():
         return None
 
 
-def _rss_mb() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-    return 0
+def _rss_mb(status: str = "/proc/self/status") -> int:
+    """The process's resident memory in MiB: Linux's current size, elsewhere (no /proc) its peak
+    so far, which the growth check can use as well."""
+    try:
+        with open(status) as lines:
+            for line in lines:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return peak // (1024 * 1024) if sys.platform == "darwin" else peak // 1024
 
 
 def _send(stream, message) -> None:
