@@ -1,9 +1,11 @@
-"""Archive-grade outputs: PDF/A-2b/3b properties, tagged structure with alt text, and DOCX
-files that validate against the OOXML schemas and Word's semantic rules (openxml-audit)."""
+"""Archive-grade outputs: PDF/A-2b/3b/2a/3a and PDF/UA-1 properties, tagged structure with alt
+text, the sources' problems these standards refuse named at their lines, and DOCX files that
+validate against the OOXML schemas and Word's semantic rules (openxml-audit)."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pypdf
@@ -12,7 +14,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from helpers import build_copy, copy_project
 from thesis.build import Options, build
-from thesis.diagnostics import Reporter
+from thesis.diagnostics import Reporter, UserError, display_path
 
 
 def _struct(reader: pypdf.PdfReader) -> list[DictionaryObject]:
@@ -40,7 +42,7 @@ def _fonts(reader: pypdf.PdfReader):
                 yield leaf
 
 
-@pytest.fixture(scope="module", params=["a-2b", "a-3b"])
+@pytest.fixture(scope="module", params=["a-2b", "a-3b", "a-2a", "a-3a+ua-1"])
 def archived(request, tmp_path_factory):
     root, result, _ = build_copy("rendered", tmp_path_factory.mktemp(request.param), pdf_standard=request.param)
     return request.param, result.outputs["pdf"].read_bytes()
@@ -53,6 +55,7 @@ def test_pdfa_identification_and_output_intent(archived):
     part, conformance = standard[2], standard[3].upper()
     assert f"<pdfaid:part>{part}</pdfaid:part>" in xmp
     assert f"<pdfaid:conformance>{conformance}</pdfaid:conformance>" in xmp
+    assert ("<pdfuaid:part>1</pdfuaid:part>" in xmp) == standard.endswith("+ua-1")
     intents = reader.trailer["/Root"]["/OutputIntents"]
     intent = intents[0].get_object()
     assert intent["/S"] == "/GTS_PDFA1"
@@ -104,6 +107,52 @@ def test_default_pdf_is_not_pdfa_but_profile_can_ask(tmp_path):
     assert "<pdfaid:part>3</pdfaid:part>" in xmp
 
 
+def test_pdf_ua_alone(tmp_path):
+    _, result, _ = build_copy("rendered", tmp_path, targets=("pdf",), pdf_standard="ua-1")
+    xmp = pypdf.PdfReader(result.outputs["pdf"]).xmp_metadata.stream.get_data().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "pdfaid:part" not in xmp
+
+
+def test_what_the_accessible_standards_refuse_is_named_at_its_line(sample, run_cli):
+    """An image without a description (its alternative text) and a skipped heading level:
+    Typst refuses such a PDF/UA-1 (and a level-A PDF/A) without saying where; the build says
+    where, all at once, and writes nothing. Other standards accept both."""
+    root = sample("rendered")
+    chapter = sorted((root / "content").glob("*.md"))[1]
+    text = chapter.read_text(encoding="utf-8")
+    image = re.search(r"!\[[^\]]*\]\(([^)]+)\)", text).group(1)
+    chapter.write_text(text + f"\n\n![]({image})\n\n#### Тереңірек\n\nМәтін.\n", encoding="utf-8")
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    where = lines.index(f"![]({image})") + 1
+    before = max(len(h) - len(h.lstrip("#")) for h in lines[:where] if h.startswith("#"))
+    name = display_path(chapter)
+    code, err = run_cli(root, "pdf", "--pdf-standard", "a-2a+ua-1")
+    assert code == 1 and err == [
+        f"{name}:{where}: error: image '{image}' has no description: PDF/A-2a and PDF/UA-1 needs one as its "
+        "alternative text, ![what it shows](…) [pdf.alt-text]",
+        f"{name}:{where + 2}: error: heading 'Тереңірек' skips from level {before} to 4: PDF/UA-1 allows no skipped "
+        "level (chapters are '#', sections '##') [pdf.heading-level]"], err
+    assert not (root / "build" / "thesis.pdf").exists()
+    code, err = run_cli(root, "pdf", "--pdf-standard", "a-2a")
+    assert code == 1 and [e.split(": error: ")[1].split(":")[0] for e in err] == [f"image '{image}' has no description"]
+    assert run_cli(root, "pdf", "--pdf-standard", "a-2b")[0] == 0
+
+
+def test_an_unknown_standard_is_refused(sample, capsys):
+    from thesis.cli import main
+    root = sample("minimal")
+    with pytest.raises(SystemExit) as exit_:
+        main(["--project", str(root), "pdf", "--pdf-standard", "a-1b"])
+    assert exit_.value.code == 2
+    assert "must be none, a-2b, a-3b, a-2a, a-3a, ua-1 or a PDF/A one with +ua-1" in capsys.readouterr().err
+    (root / "profiles").mkdir()
+    (root / "profiles" / "mine.yaml").write_text("extends: kz-diploma\nname: mine\npdf_standard: ua-2\n",
+                                                 encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        build(root, Options(profile="mine"), Reporter(quiet=True))
+    assert "pdf_standard: must be none, a-2b" in str(error.value.diagnostics[0])
+
+
 def test_docx_alt_text_matches_the_markdown_description(tmp_path):
     _, result, _ = build_copy("rendered", tmp_path, targets=("docx",))
     xml = zipfile.ZipFile(result.outputs["docx"]).read("word/document.xml").decode()
@@ -127,6 +176,7 @@ def test_sources_attached_inside_a_pdf_a_3b(sample, run_cli):
     code, err = run_cli(root, "pdf", "--attach-sources")
     assert code == 1 and err == ["error: --attach-sources needs PDF/A-3b (--pdf-standard a-3b, or pdf_standard: "
                                  "a-3b in the profile): PDF/A-2b allows no attached files [pdf.attach]"]
+    assert run_cli(root, "pdf", "--pdf-standard", "a-3a", "--attach-sources") == (0, [])  # level A too
     assert run_cli(root, "pdf", "--pdf-standard", "a-3b", "--attach-sources") == (0, [])
     attached = pypdf.PdfReader(str(root / "build" / "thesis.pdf")).attachments
     chapters = sorted(p.relative_to(root).as_posix() for p in (root / "content").glob("*.md"))

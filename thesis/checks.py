@@ -88,6 +88,33 @@ def images(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> list[Diagnostic]:
+    """What a PDF standard that reads the document aloud asks of the sources (the PDF writer
+    checks it: the standard can come from the command line): PDF/A level A and PDF/UA-1 an
+    image description, the alternative text (`![Scheme of the system](img/a.png)`); PDF/UA-1
+    also headings that skip no level, from level 1. Typst would refuse the PDF without naming
+    the line."""
+    described = [s for s in standards if s.endswith("a") or s == "ua-1"]
+    named = " and ".join("PDF/" + s[:-1].upper() + s[-1] for s in described)  # PDF/A-2a and PDF/UA-1
+    found, level = [], 0
+    for node in ast.walk(document.blocks) if described else ():
+        if node["t"] == "Image" and not ast.stringify(node["c"][1]).strip():
+            target = node["c"][2][0]
+            blank = re.compile(rf"!\[\s*\]\(\s*<?(?:{re.escape(target)}|{re.escape(unquote(target))})")
+            path, line = thesis.locate(blank) or thesis.locate(f"]({target}") or (None, None)
+            found.append(Diagnostic("error", f"image {unquote(target)!r} has no description: {named} needs one "
+                                    "as its alternative text, ![what it shows](…)", path, line, "pdf.alt-text"))
+        elif node["t"] == "Header" and "ua-1" in standards:
+            if node["c"][0] > level + 1:
+                title = ast.stringify(node["c"][2])
+                path, line = thesis.locate(re.compile(rf"^#+[ \t]+{re.escape(title)}", re.M)) or (None, None)
+                where = f"skips from level {level} to {node['c'][0]}" if level else f"comes first, at level {node['c'][0]}"
+                found.append(Diagnostic("error", f"heading '{title}' {where}: PDF/UA-1 allows no skipped level "
+                                        "(chapters are '#', sections '##')", path, line, "pdf.heading-level"))
+            level = node["c"][0]
+    return found
+
+
 def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     """The file an image target names (inside the project), or the problem with it.
 

@@ -41,11 +41,19 @@ def parser() -> argparse.ArgumentParser:
                    help="release mode (default when CI=true): number the DOCX contents from a LibreOffice layout")
     p.add_argument("--attach-sources", action="store_true",
                    help="attach thesis.yaml, the chapters and the .bib files inside the PDF (needs PDF/A-3b)")
-    p.add_argument("--pdf-standard", choices=["none", "a-2b", "a-3b"],
-                   help="archive standard of the PDF (PDF/A-2b or PDF/A-3b); default: the profile's pdf_standard")
+    p.add_argument("--pdf-standard", type=_pdf_standard, metavar="STANDARD",
+                   help="standard of the PDF: none, a-2b, a-3b, a-2a, a-3a (PDF/A), ua-1 (PDF/UA-1) or "
+                        "both (a-2a+ua-1); default: the profile's pdf_standard")
     p.add_argument("--keep-typst", action="store_true", help="also write build/thesis.typ")
     p.add_argument("--version", action="version", version=f"thesis {__version__}")
     return p
+
+
+def _pdf_standard(value: str) -> str:
+    from .config import pdf_standard_problem
+    if problem := pdf_standard_problem(value):
+        raise argparse.ArgumentTypeError(problem)
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,6 +39,22 @@ def _citation_form(value: str) -> str | None:
     return None if value in ("", "note", "numeric") else f"must be 'note' or 'numeric', not {value!r}"
 
 
+# PDF standards Typst writes: a PDF/A part and level (b: the look kept; a: also tagged text with
+# alternative texts), PDF/UA-1 (accessible), or a PDF/A one with PDF/UA-1 ("a-2a+ua-1").
+PDF_ARCHIVE = ("a-2b", "a-3b", "a-2a", "a-3a")
+PDF_STANDARD_VALUES = ("none", *PDF_ARCHIVE, "ua-1", *(f"{a}+ua-1" for a in PDF_ARCHIVE))
+
+
+def pdf_standards(value: str) -> list[str]:
+    """Typst's standards for a `pdf_standard` value ("none": none)."""
+    return [] if value == "none" else value.split("+")
+
+
+def pdf_standard_problem(value: str) -> str | None:
+    return None if value in PDF_STANDARD_VALUES else (
+        f"must be none, {', '.join(PDF_ARCHIVE)}, ua-1 or a PDF/A one with +ua-1 (a-2a+ua-1), not {value!r}")
+
+
 def _keywords(words: list[str]) -> str | None:
     return None if not words or 5 <= len(words) <= 15 else f"GOST 7.32 asks for 5 to 15 key words, not {len(words)}"
 
@@ -277,9 +293,11 @@ class Profile:
         "note", doc="Footnotes (GOST R 7.0.5 notes) or numeric references in the text, '[12, с. 45]', "
                     "numbered in the source list's order (thesis.yaml's `citations` overrides)")
     raw_blocks: bool = option(False, doc="Allow raw Typst/OpenXML blocks in chapters")
-    pdf_standard: Literal["none", "a-2b", "a-3b"] = option(
-        "none", doc="Archive standard of the PDF: none, a-2b (PDF/A-2b) or a-3b (PDF/A-3b, allows "
-                    "attached files); `--pdf-standard` overrides it")
+    pdf_standard: str = option(
+        "none", doc="Standard of the PDF: none, a-2b or a-3b (PDF/A-2b/3b; 3b allows attached files), a-2a or "
+                    "a-3a (level A: every image needs its description), ua-1 (PDF/UA-1, accessible: also "
+                    "no skipped heading level), or a PDF/A one with +ua-1; `--pdf-standard` overrides it",
+        check=pdf_standard_problem)
 
 
 # ================================================================ loading

@@ -18,7 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import ast, pandoc
-from ..config import Profile
+from ..checks import accessibility
+from ..config import Profile, pdf_standards
 from ..context import Options, Run, Thesis
 from ..diagnostics import UserError
 from ..document import (CITATION, EQUATION, HEADING_RULES, LIST_OF, PAGE_BREAK, WHERE, Document, heading_attr,
@@ -58,6 +59,8 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
         body = typst_body(document.ast, thesis.root, run.cache / "typst")
         source = typst_source(thesis, unruled_continuation_cells(body))
     standard = run.options.pdf_standard or thesis.profile.pdf_standard
+    if problems := accessibility(document, thesis, pdf_standards(standard)):
+        raise UserError.from_diagnostics(problems)
     with run.clock.stage("pdf: typst"):
         result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session,
                              standard=standard, attachments=attachments(thesis, standard, run.options))
@@ -351,7 +354,7 @@ def attachments(thesis: Thesis, standard: str, options) -> list[dict]:
     allows associated files, PDF/A-2b does not): the archived PDF carries what it was made from."""
     if not options.attach_sources:
         return []
-    if standard != "a-3b":
+    if not any(part.startswith("a-3") for part in pdf_standards(standard)):
         raise UserError("--attach-sources needs PDF/A-3b (--pdf-standard a-3b, or pdf_standard: a-3b in "
                         "the profile): PDF/A-2b allows no attached files", code="pdf.attach")
     files = [thesis.project.thesis_path, *(c.path for c in thesis.chapters), *thesis.bibliography_files]
@@ -363,9 +366,6 @@ def attachments(thesis: Thesis, standard: str, options) -> list[dict]:
 def typst_source(thesis: Thesis, body: str) -> str:
     """The complete Typst document for the thesis."""
     return render("typst", "thesis.typ.j2", thesis.root, **template_context(thesis, body))
-
-
-PDF_STANDARDS = ("none", "a-2b", "a-3b")
 
 
 def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fonts: bool = False,
@@ -385,7 +385,7 @@ def compile_pdf(thesis: Thesis, source: str, font: FontChoice, ignore_system_fon
         with lock:  # one compile at a time per compiler (two writers may share it)
             pdf, warnings = kept.compile_with_warnings(
                 input=source.encode(), format="pdf", sys_inputs={"thesis": data, **(inputs or {})},
-                timestamp=thesis.epoch, pdf_standards=[] if standard == "none" else [standard], pdf_tags=True)
+                timestamp=thesis.epoch, pdf_standards=pdf_standards(standard), pdf_tags=True)
     except typst.TypstError as exc:
         raise _typst_error(str(getattr(exc, "message", None) or exc) or type(exc).__name__, root) from None
     pages = len(_PAGE.findall(pdf))
