@@ -306,7 +306,7 @@ def _macro(root: ET.Element, name: str) -> ET.Element:
 def _gost_2018(root: ET.Element) -> None:
     """GOST R 7.0.100-2018: no "[Электронный ресурс]"; the content and media area last
     ("Текст : непосредственный" / "Текст : электронный"); four authors all named, five or
-    more as the first three "[и др.]"."""
+    more as the first three "[и др.]"; "Патент № 2187888", not "Пат. 2187888"."""
     gmd = _macro(root, "gmd")
     gmd[:] = [ET.Element(f"{{{CSL_NS}}}group")]
     designation = _macro(root, "designation")
@@ -317,6 +317,9 @@ def _gost_2018(root: ET.Element) -> None:
     for name in _macro(root, "many-authors").iter(f"{{{CSL_NS}}}name"):
         name.set("et-al-min", "5")
         name.set("et-al-use-first", "3")
+    for term in _macro(root, "patent-number").iter(f"{{{CSL_NS}}}text"):  # "Патент № 2187888"
+        if term.get("term") == "gost-patent":
+            term.set("term", "gost-patent-2018")
 
 
 # ---------------------------------------------------------------- "Там же." without a page
