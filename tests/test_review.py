@@ -68,3 +68,25 @@ def test_review_is_a_target_of_the_command(tmp_path, capsys):
     assert main(["review", "--project", str(root)]) == 0
     assert "thesis-review.pdf" in capsys.readouterr().out
     assert (root / "build" / "thesis-review.pdf").is_file() and not (root / "build" / "thesis.pdf").exists()
+
+
+def test_writers_side_by_side_leave_the_document_alone(sample):
+    """The writers share one document: a writer that changed it in place showed in another's
+    output. The PDF writer's escape of ".word" after an inline element ("*example*.com") went
+    into the document, and the review PDF, escaping it again, printed "example\\.com"."""
+    import marshal
+    from thesis.build import prepare
+    from thesis.writers import docx, pdf
+    root = sample("rendered")
+    chapter = sorted((root / "content").glob("*.md"))[1]
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\nСайт *example*.com және [сілтеме](https://a.kz).ru.\n",
+                       encoding="utf-8")
+    thesis, document = prepare(root, Options(), Reporter(quiet=True))
+    before = marshal.dumps(document.ast, 2)
+    pdf.body_ast(document.ast)
+    docx.docx_ast(document, thesis)
+    assert marshal.dumps(document.ast, 2) == before
+    result = build(root, Options(targets=("pdf", "review", "docx")), Reporter(quiet=True))
+    for name in ("pdf", "review"):
+        text = " ".join(pdf_pages(result.outputs[name]))
+        assert "example.com" in text and "сілтеме.ru" in text and "\\" not in text, name

@@ -127,8 +127,7 @@ def body_ast(doc: dict) -> dict:
     prints the number the build gave them, images with their alt text, ".word" after an
     inline element escaped."""
     out = copy.copy(doc)
-    blocks = ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text)  # a copy: edited below
-    escape_boundaries(blocks)
+    blocks = escape_boundaries(ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text))
     out["blocks"] = map_blocks(map_blocks(blocks, _typst_block), _figure_alt)
     return out
 
@@ -141,20 +140,34 @@ _CALLS = {"Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps"
 _FIELD_ACCESS = re.compile(r"\.[^\W\d]")
 
 
-def escape_boundaries(node) -> None:
-    """A Typst escape (`\\`) between an inline element and a following ".word" (in place)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, list):
-            for i in range(len(current) - 1, 0, -1):
-                item, before = current[i], current[i - 1]
-                if (isinstance(item, dict) and item.get("t") == "Str" and _FIELD_ACCESS.match(item["c"])
-                        and isinstance(before, dict) and before.get("t") in _CALLS):
-                    current.insert(i, ast.RawInline("typst", "\\"))
-            stack.extend(x for x in current if isinstance(x, (list, dict)))
-        elif isinstance(current, dict) and isinstance(current.get("c"), (list, dict)):
-            stack.append(current["c"])
+def escape_boundaries(node):
+    """`node` with a Typst escape (`\\`) between an inline element and a following ".word". What
+    it leaves alone is shared with `node`, which is never changed: the writers run side by side
+    on one document (changing it in place put a second escape into the review PDF)."""
+    if isinstance(node, dict):
+        content = node.get("c")
+        if isinstance(content, (list, dict)):
+            escaped = escape_boundaries(content)
+            return node if escaped is content else {**node, "c": escaped}
+        return node
+    if not isinstance(node, list):
+        return node
+    out = None
+    for i, item in enumerate(node):
+        escaped = escape_boundaries(item)
+        if escaped is not item:
+            out = out if out is not None else list(node)
+            out[i] = escaped
+    items = out if out is not None else node
+    cuts = [i for i in range(1, len(items)) if isinstance(items[i], dict) and items[i].get("t") == "Str"
+            and _FIELD_ACCESS.match(items[i]["c"]) and isinstance(items[i - 1], dict)
+            and items[i - 1].get("t") in _CALLS]
+    if not cuts:
+        return items
+    items = list(items)
+    for i in reversed(cuts):
+        items.insert(i, ast.RawInline("typst", "\\"))
+    return items
 
 
 # TeX math symbols that pandoc's Typst writer (3.9) names as older Typst did: Typst 0.15 knows
