@@ -89,7 +89,15 @@ def new_compiler(root: Path, ignore_system_fonts: bool):
 
 
 def serve(root: str, ignore_system_fonts: bool) -> None:  # pragma: no cover - the child
-    """The child's loop: (source, sys_inputs, timestamp) in, ("ok"|"error", …, rss MiB) out."""
+    """The child's loop: (source, sys_inputs, timestamp) in, ("ok"|"error", …, rss MiB) out;
+    it ends quietly when told to or when its parent has gone (its input closed)."""
+    try:
+        _serve(root, ignore_system_fonts)
+    except (EOFError, BrokenPipeError):
+        pass
+
+
+def _serve(root: str, ignore_system_fonts: bool) -> None:  # pragma: no cover - the child
     import typst
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     compiler = new_compiler(Path(root), ignore_system_fonts)
