@@ -60,6 +60,51 @@ def test_a_saved_edit_rebuilds_and_a_broken_one_keeps_the_last_pdf(watching):
     assert watcher.session["typst"].pid  # one Typst process kept between builds
 
 
+@pytest.mark.parametrize("verb", ["watch", "preview"])
+def test_ctrl_c_stops_quietly(tmp_path, verb):
+    """Ctrl-C reaches the whole process group (the watch and its Typst child): the watch stops
+    with exit 0, nothing is left running and no traceback is printed (the child printed a
+    KeyboardInterrupt traceback on every Ctrl-C)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    root = copy_project("minimal", tmp_path)
+    # A shell's background job has SIGINT ignored; a terminal's foreground job has it default.
+    start = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+             "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])")
+    process = subprocess.Popen([sys.executable, "-c", start, str(Path(__file__).parent.parent / "build.py"),
+                                verb, "--project", str(root)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if " built in " in line:
+            break
+    time.sleep(0.5)  # the Typst child, started by the first build, is running
+    assert len(_group(process.pid)) >= 2, lines  # the watch and its Typst child
+    os.killpg(process.pid, signal.SIGINT)
+    rest, _ = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert "Traceback" not in "".join(lines) + rest, rest
+    wait_for(lambda: not _group(process.pid), timeout=10, what="the process group to end")
+
+
+def _group(pgid: int) -> list[int]:
+    """The live processes of a process group (from /proc: no procps needed)."""
+    import os
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
 def test_files_outside_the_inputs_do_not_rebuild(watching):
     root, outcomes, _ = watching
     (root / "notes.txt").write_text("not part of the thesis")

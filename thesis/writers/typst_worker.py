@@ -90,7 +90,11 @@ def new_compiler(root: Path, ignore_system_fonts: bool):
 
 def serve(root: str, ignore_system_fonts: bool) -> None:  # pragma: no cover - the child
     """The child's loop: (source, sys_inputs, timestamp) in, ("ok"|"error", …, rss MiB) out;
-    it ends quietly when told to or when its parent has gone (its input closed)."""
+    it ends quietly when told to or when its parent has gone (its input closed). Ctrl-C, which
+    the terminal sends to the parent and the child alike, is the parent's to act on: the watch
+    stops and closes the child."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _serve(root, ignore_system_fonts)
     except (EOFError, BrokenPipeError):
