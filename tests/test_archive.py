@@ -107,6 +107,16 @@ def test_default_pdf_is_not_pdfa_but_profile_can_ask(tmp_path):
     assert "<pdfaid:part>3</pdfaid:part>" in xmp
 
 
+def test_every_formula_has_its_tex_as_alternative_text(tmp_path):
+    """PDF/UA-1 wants an alternative text for each formula (Typst refuses the file without);
+    every PDF gets the formula's TeX, and PDF/UA-1 builds from a thesis with formulas."""
+    _, result, _ = build_copy("crossref", tmp_path, targets=("pdf",), pdf_standard="a-2a+ua-1")
+    reader = pypdf.PdfReader(result.outputs["pdf"])
+    formulas = [str(e.get("/Alt")) for e in _struct(reader) if e["/S"] == "/Formula"]
+    assert "E = m c^2" in formulas and "k = \\frac{p}{q}" in formulas and "m" in formulas  # display and inline
+    assert "<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data().decode()
+
+
 def test_pdf_ua_alone(tmp_path):
     _, result, _ = build_copy("rendered", tmp_path, targets=("pdf",), pdf_standard="ua-1")
     xmp = pypdf.PdfReader(result.outputs["pdf"]).xmp_metadata.stream.get_data().decode()

@@ -99,17 +99,21 @@ def _rendered_citation(node: dict) -> dict | None:
 
 def _alt_text(node: dict) -> dict | None:
     """An inline image with its Markdown description as alternative text (the tagged PDF's
-    /Alt): pandoc's Typst writer (3.9) writes none, so the image sits in a scope that sets it.
-    A figure is left whole here (`_figure_alt` scopes it: its image is Typst code there)."""
+    /Alt), a formula with its TeX (PDF/UA-1 asks for both): pandoc's Typst writer (3.9) writes
+    none, so the element sits in a scope that sets it. A figure is left whole here
+    (`_figure_alt` scopes it: its image is Typst code there)."""
     if node["t"] == "Figure":
         return node
-    if node["t"] != "Image":
+    if node["t"] == "Math":  # `;` ends the rule where `$` follows
+        alt, rule = " ".join(node["c"][1].split()), "#set math.equation(alt: {});"
+    elif node["t"] == "Image":
+        alt, rule = ast.stringify(node["c"][1]).strip(), "#set image(alt: {})"
+    else:
         return None
-    alt = ast.stringify(node["c"][1]).strip()
     if not alt:
         return None
     return {"t": "Span", "c": [["", [], []], [
-        ast.RawInline("typst", f"#[#set image(alt: {typst_string(alt)})"), node, ast.RawInline("typst", "]")]]}
+        ast.RawInline("typst", "#[" + rule.format(typst_string(alt))), node, ast.RawInline("typst", "]")]]}
 
 
 def _figure_alt(block: dict) -> list[dict] | None:
@@ -232,7 +236,7 @@ def _classes(node: dict) -> list[str]:
 
 
 CHUNK_MARK = "// thesis: chunk boundary"
-CACHE_VERSION = "7"  # bump when body_ast changes what it hands to pandoc (the module's own
+CACHE_VERSION = "8"  # bump when body_ast changes what it hands to pandoc (the module's own
 # code is part of the key too, so an edit of this file never meets a stale section)
 
 
