@@ -87,6 +87,7 @@ def test_ctrl_c_stops_quietly(tmp_path, verb):
     rest, _ = process.communicate(timeout=20)
     assert process.returncode == 0
     assert "Traceback" not in "".join(lines) + rest, rest
+    assert rest.splitlines()[-1] == "stopped", rest
     wait_for(lambda: not _group(process.pid), timeout=10, what="the process group to end")
 
 

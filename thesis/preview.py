@@ -156,4 +156,5 @@ def main(argv: list[str]) -> int:
         pass
     finally:
         preview.close()
+    print("stopped", flush=True)
     return 0

@@ -93,7 +93,10 @@ class Watcher:
 
     def run(self) -> None:
         """Build, then rebuild after each relevant change, until `stop` is set."""
+        import logging
         import watchfiles
+        # its "KeyboardInterrupt caught, stopping watch" on Ctrl-C: the command says it stopped
+        logging.getLogger("watchfiles").setLevel(logging.ERROR)
         self.build_once()
         out = (self.options.out or self.root / "build").resolve()
         folders = {self.root} | {p.parent for p in self.watched if not _under(p, self.root)}
@@ -135,4 +138,5 @@ def main(argv: list[str]) -> int:
         pass
     finally:
         watcher.close()
+    print("stopped", flush=True)
     return 0
