@@ -60,6 +60,28 @@ def test_a_saved_edit_rebuilds_and_a_broken_one_keeps_the_last_pdf(watching):
     assert watcher.session["typst"].pid  # one Typst process kept between builds
 
 
+def test_a_build_that_failed_for_a_missing_file_rebuilds_when_it_appears(watching):
+    """A chapter names an image that is not there yet: the build fails, and saving the image
+    (a file no successful build has read, so not among the watched ones) rebuilds. Until now
+    the watch waited for some other save. A stray file does not rebuild a good build."""
+    root, outcomes, _ = watching
+    (root / "images").mkdir(exist_ok=True)
+    (root / "notes.txt").write_text("not an input", encoding="utf-8")
+    chapter = root / "content" / "02-practice.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n![Жаңа сызба](images/new.png)\n", encoding="utf-8")
+    wait_for(lambda: len(outcomes) >= 2, what="the failed rebuild")
+    assert not outcomes[-1].ok and "images/new.png" in outcomes[-1].line()
+    (root / "images" / "spare.txt").write_text("not an input either", encoding="utf-8")
+    time.sleep(1.0)
+    assert len(outcomes) == 2
+    shutil.copy(Path(__file__).parent / "projects" / "rendered" / "images" / "scheme.png", root / "images" / "new.png")
+    wait_for(lambda: len(outcomes) >= 3, timeout=30, what="the rebuild after the image appeared")
+    assert outcomes[-1].ok
+    (root / "images" / "unused.png").write_bytes((root / "images" / "new.png").read_bytes())
+    time.sleep(1.0)
+    assert len(outcomes) == 3  # the build is good again: only what it reads rebuilds
+
+
 @pytest.mark.parametrize("verb", ["watch", "preview"])
 def test_ctrl_c_stops_quietly(tmp_path, verb):
     """Ctrl-C reaches the whole process group (the watch and its Typst child): the watch stops

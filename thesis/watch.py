@@ -22,6 +22,12 @@ from .writers.typst_worker import trim_heap
 
 DEBOUNCE_MS = 150  # editors write a file in bursts (temp file, rename, metadata)
 
+# While the last build failed, a file of these kinds appearing or changing anywhere in the
+# project rebuilds: the failure may be the file's absence (an image a chapter names, a .bib
+# thesis.yaml lists), and a failed build cannot say what it would have read.
+INPUT_SUFFIXES = {".md", ".bib", ".yaml", ".yml", ".csl", ".j2", ".png", ".jpg", ".jpeg", ".gif", ".svg",
+                  ".webp", ".bmp", ".tif", ".tiff", ".pdf"}
+
 
 @dataclass
 class Outcome:
@@ -60,6 +66,7 @@ class Watcher:
         self.stop = threading.Event()
         self.watched: set[Path] = {self.root / "thesis.yaml"}
         self.builds = 0
+        self.failed = False
         self._previous: set[Diagnostic] = set()
 
     def build_once(self) -> Outcome:
@@ -76,7 +83,9 @@ class Watcher:
             pages = next((a.facts["pages"] for a in result.artefacts.values() if "pages" in a.facts), None)
             outcome = Outcome(self.builds, True, time.perf_counter() - start, pages, found, timings=result.timings)
             self.watched = inputs(result.thesis, result.document) if result.thesis else self.watched
+            self.failed = False
         except UserError as exc:
+            self.failed = True
             found = list(reporter.diagnostics) + list(exc.diagnostics)
             outcome = Outcome(self.builds, False, time.perf_counter() - start, None, found)
         outcome.new = [d for d in found if d not in self._previous and d.level == "warning"]
@@ -87,9 +96,18 @@ class Watcher:
         return outcome
 
     def relevant(self, path: Path) -> bool:
-        """Whether a changed file is one the build reads (or a new chapter in content/)."""
+        """Whether a changed file is one the build reads (or a new chapter in content/), or,
+        while the last build failed, any input-like file of the project (INPUT_SUFFIXES)."""
         path = path.resolve()
-        return path in self.watched or (path.suffix == ".md" and path.parent == self.root / "content")
+        if path in self.watched or (path.suffix == ".md" and path.parent == self.root / "content"):
+            return True
+        if not self.failed or path.suffix.lower() not in INPUT_SUFFIXES:
+            return False
+        try:
+            inside = path.relative_to(self.root).parts
+        except ValueError:
+            return False
+        return not any(part.startswith(".") for part in inside)  # not .git, not an editor's hidden copy
 
     def run(self) -> None:
         """Build, then rebuild after each relevant change, until `stop` is set."""
