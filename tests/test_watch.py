@@ -82,6 +82,18 @@ def test_a_build_that_failed_for_a_missing_file_rebuilds_when_it_appears(watchin
     assert len(outcomes) == 3  # the build is good again: only what it reads rebuilds
 
 
+def test_a_template_added_during_the_watch_is_used(watching):
+    """A project template that overrides the tool's, saved while the watch runs: it rebuilds,
+    and with the new template (the watch kept the tool's: Jinja's environment was made once)."""
+    root, outcomes, _ = watching
+    tool = Path(__file__).parent.parent / "templates" / "typst" / "thesis.typ.j2"
+    (root / "templates" / "typst").mkdir(parents=True)
+    (root / "templates" / "typst" / "thesis.typ.j2").write_text(
+        tool.read_text(encoding="utf-8").replace("{{ body }}", "{{ body }}\n\nПроектшаблоны"), encoding="utf-8")
+    wait_for(lambda: len(outcomes) >= 2, what="the rebuild")
+    assert outcomes[-1].ok and "Проектшаблоны" in " ".join(pdf_pages(root / "build" / "thesis.pdf"))
+
+
 @pytest.mark.parametrize("verb", ["watch", "preview"])
 def test_ctrl_c_stops_quietly(tmp_path, verb):
     """Ctrl-C reaches the whole process group (the watch and its Typst child): the watch stops

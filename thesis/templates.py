@@ -26,9 +26,11 @@ TEMPLATES = TOOL_ROOT / "templates"
 ESCAPERS = {".typ": typst_value, ".xml": xml_text}
 
 
-@lru_cache(maxsize=None)
-def environment(folder: str, suffix: str, project: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment for templates of `folder` written in the language of `suffix`."""
+@lru_cache(maxsize=32)
+def environment(folder: str, suffix: str, project: Path | None = None,
+                overrides: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The Jinja environment for templates of `folder` written in the language of `suffix`;
+    `overrides`, the project's own templates there, are part of the key (see `render`)."""
     search = [project / "templates" / folder] if project is not None else []
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([*[str(p) for p in search if p.is_dir()], str(TEMPLATES / folder)]),
@@ -57,4 +59,14 @@ def _compiled() -> jinja2.BytecodeCache | None:
 def render(folder: str, name: str, project: Path | None = None, **context) -> str:
     """`templates/<folder>/<name>` (the project's own first) rendered with an explicit context."""
     suffix = Path(name.removesuffix(".j2")).suffix
-    return environment(folder, suffix, project).get_template(name).render(**context)
+    return environment(folder, suffix, project, _overrides(project, folder)).get_template(name).render(**context)
+
+
+def _overrides(project: Path | None, folder: str) -> tuple[str, ...]:
+    """The project's own templates of `folder`. A template added while a watch runs makes a new
+    environment: Jinja keeps a loaded template as long as its own file is unchanged, so the
+    tool's would have gone on being used in place of the project's new one."""
+    base = project / "templates" / folder if project is not None else None
+    if base is None or not base.is_dir():
+        return ()
+    return tuple(sorted(p.relative_to(base).as_posix() for p in base.rglob("*.j2")))

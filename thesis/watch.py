@@ -96,10 +96,12 @@ class Watcher:
         return outcome
 
     def relevant(self, path: Path) -> bool:
-        """Whether a changed file is one the build reads (or a new chapter in content/), or,
-        while the last build failed, any input-like file of the project (INPUT_SUFFIXES)."""
+        """Whether a changed file is one the build reads (or a new chapter in content/, a new
+        template in templates/), or, while the last build failed, any input-like file of the
+        project (INPUT_SUFFIXES)."""
         path = path.resolve()
-        if path in self.watched or (path.suffix == ".md" and path.parent == self.root / "content"):
+        if path in self.watched or (path.suffix == ".md" and path.parent == self.root / "content") or (
+                path.suffix == ".j2" and _under(path, self.root / "templates")):  # a new template overrides the tool's
             return True
         if not self.failed or path.suffix.lower() not in INPUT_SUFFIXES:
             return False
