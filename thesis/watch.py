@@ -111,6 +111,13 @@ class Watcher:
             return False
         return not any(part.startswith(".") for part in inside)  # not .git, not an editor's hidden copy
 
+    def _holds_relevant(self, path: Path) -> bool:
+        """Whether a folder that appeared holds a file that would rebuild (`mkdir -p templates/typst
+        && cp …`: the file can be written before the watcher watches the new folder, and its
+        own event never comes)."""
+        return path.is_dir() and _under(path, self.root) and any(
+            self.relevant(f) for f in path.rglob("*") if f.is_file())
+
     def run(self) -> None:
         """Build, then rebuild after each relevant change, until `stop` is set."""
         import logging
@@ -123,7 +130,7 @@ class Watcher:
         for changes in watchfiles.watch(*folders, debounce=DEBOUNCE_MS, step=50, stop_event=self.stop,
                                         watch_filter=lambda _, p: not _under(Path(p), out),
                                         raise_interrupt=False, rust_timeout=500):
-            if any(self.relevant(Path(p)) for _, p in changes):
+            if any(self.relevant(Path(p)) or self._holds_relevant(Path(p)) for _, p in changes):
                 self.build_once()
 
     def close(self) -> None:
