@@ -148,13 +148,13 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
     sig = digest(settings.key(settings.language), outline)
     keys = [digest(sig, piece.key, str(i == len(pieces) - 1)) for i, piece in enumerate(pieces)]
     store = settings.cache / "citeproc"
-    post = {i: _load(store / f"{key}.json") for i, key in enumerate(keys)}
-    common = _load(store / f"{sig}.json")
-    others = {lang: _load(store / f"{digest(settings.key(lang), outline)}.json") for lang in languages}
+    post = {i: load_json(store / f"{key}.json") for i, key in enumerate(keys)}
+    common = load_json(store / f"{sig}.json")
+    others = {lang: load_json(store / f"{digest(settings.key(lang), outline)}.json") for lang in languages}
     if common is not None:  # the citations are as they were: an edit without one is patched in
         for i in _patch_edits(pieces, post, store):
-            _store(store / f"{keys[i]}.json", post[i])
-    _store(store / "last.json", keys)
+            store_json(store / f"{keys[i]}.json", post[i])
+    store_json(store / "last.json", keys)
     need = [i for i, blocks in post.items() if blocks is None]
     if need or common is None or None in others.values():
         groups = _groups(need or [len(pieces) - 1], pieces)
@@ -169,12 +169,12 @@ def resolve(pieces: list[Piece], envelope: dict, settings: Settings, languages: 
             for made, run_common in (job.result() for job in runs):
                 for i, blocks in made.items():
                     post[i] = blocks
-                    _store(store / f"{keys[i]}.json", blocks)
+                    store_json(store / f"{keys[i]}.json", blocks)
                 common = common or run_common
-            _store(store / f"{sig}.json", common)
+            store_json(store / f"{sig}.json", common)
             for lang, job in late.items():
                 others[lang] = job.result()
-                _store(store / f"{digest(settings.key(lang), outline)}.json", others[lang])
+                store_json(store / f"{digest(settings.key(lang), outline)}.json", others[lang])
     blocks = [block for i in range(len(pieces)) for block in post[i]]
     if common["refs"] is not None:
         blocks.append(common["refs"])
@@ -185,12 +185,12 @@ def _patch_edits(pieces: list[Piece], post: dict[int, list | None], store: Path)
     """Parts edited since the last build, their citations unchanged (the skeleton is), where the
     edit is out of citeproc's reach: the last result with the edit made in it (citeproc changes
     nothing else; tests/test_incremental_parse.py). The parts patched."""
-    last = _load(store / "last.json") or []
+    last = load_json(store / "last.json") or []
     patched = []
     for i, piece in enumerate(pieces):
         if post[i] is not None or piece.earlier is None or len(last) != len(pieces):
             continue
-        before = _load(store / f"{last[i]}.json")
+        before = load_json(store / f"{last[i]}.json")
         if before is not None:
             post[i] = _patched(piece.earlier, before, piece.blocks, final=i == len(pieces) - 1)
             patched += [i] if post[i] is not None else []
@@ -355,5 +355,3 @@ def digest(*texts: str) -> str:
         sha.update(b"\0")
     return sha.hexdigest()[:24]
 
-
-_load, _store = load_json, store_json

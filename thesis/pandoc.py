@@ -14,9 +14,9 @@ import resource
 import signal
 import subprocess
 from functools import lru_cache
+from pathlib import Path
 
 import orjson
-from pathlib import Path
 
 from .diagnostics import Reporter, UserError
 from .files import json_bytes
@@ -188,7 +188,7 @@ def citeproc(doc: dict, cwd: Path, bibliography: list[Path], csl: Path | None) -
     args = ["--from", "json", "--to", "json", "--citeproc", *[f"--bibliography={p}" for p in bibliography]]
     if csl:
         args.append(f"--csl={csl}")
-    stdout, stderr = run(args, encode(doc), cwd, "resolving the citations")
+    stdout, stderr = run(args, json_bytes(doc), cwd, "resolving the citations")
     return orjson.loads(stdout), stderr  # the parts it reads passed the nesting guard (guards.decode)
 
 
@@ -280,16 +280,8 @@ def write(doc: dict, to: str, cwd: Path, extra: list[str] = (), binary: bool = F
     args = ["--from", "json", "--to", to, *extra]
     if binary:
         args += ["--output", "-"]
-    stdout, _ = run(args, encode(doc), cwd, f"writing {to}")
+    stdout, _ = run(args, json_bytes(doc), cwd, f"writing {to}")
     return stdout
-
-
-def encode(doc) -> bytes:
-    """The AST as compact UTF-8 JSON for pandoc's JSON reader (files.json_bytes: ~2 ms for the
-    thesis where `json.dumps` takes ~25). Not ASCII-escaped: every Cyrillic letter as `\\uXXXX`
-    made pandoc's input 1.5× as long and its reader slower and larger (the 5× thesis: ~130 MiB
-    of pandoc's heap against ~100)."""
-    return json_bytes(doc)
 
 
 _WARNING = re.compile(r"^\[WARNING\]\s*(.*)$")

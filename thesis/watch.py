@@ -130,7 +130,8 @@ class Watcher:
         for changes in watchfiles.watch(*folders, debounce=DEBOUNCE_MS, step=50, stop_event=self.stop,
                                         watch_filter=lambda _, p: not _under(Path(p), out),
                                         raise_interrupt=False, rust_timeout=500):
-            if any(self.relevant(Path(p)) or self._holds_relevant(Path(p)) for _, p in changes):
+            if any(self.relevant(Path(p)) or (change == watchfiles.Change.added and self._holds_relevant(Path(p)))
+                   for change, p in changes):
                 self.build_once()
 
     def close(self) -> None:

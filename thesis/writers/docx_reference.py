@@ -34,15 +34,16 @@ def reference_docx(profile: Profile, language: str, cache_dir: Path) -> Path:
     key = hashlib.sha256(json.dumps([SOURCE_HASH, pandoc.version(), language, dataclasses.asdict(profile)],
                                     sort_keys=True, default=str).encode()).hexdigest()[:16]
     name = f"reference-{profile.name}-{language}-{key}.docx"
-    folders = [f for f in (toolcache.folder(), cache_dir) if f is not None]
-    for folder in folders:  # the shared cache only read (keyed by the code: it grows with upgrades only)
-        if (folder / name).is_file() if folder != cache_dir else hit(folder / name):
-            return folder / name
+    shared = toolcache.folder()
+    if shared is not None and (shared / name).is_file():  # only read (keyed by the code: grows with upgrades only)
+        return shared / name
+    if hit(cache_dir / name):
+        return cache_dir / name
     data = build_reference(profile, language)
-    for folder in folders[:-1]:
+    if shared is not None:
         try:
-            write_atomic(folder / name, data, durable=False)
-            return folder / name
+            write_atomic(shared / name, data, durable=False)
+            return shared / name
         except OSError:  # a shared cache gone read-only: the build's own cache then
             pass
     write_atomic(cache_dir / name, data, durable=False)

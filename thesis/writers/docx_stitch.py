@@ -37,7 +37,7 @@ from pathlib import Path
 from .. import ast, pandoc
 from ..files import cached_bytes, hit, load_json, store_json, write_atomic
 from .ooxml import GROUP_STYLE, STRUCTURAL_STYLE
-from .pdf import cut_after
+from .pdf import BATCH_BYTES, cut_after  # the same cuts and the same bound on a pandoc run as the Typst chunks
 
 CACHE_VERSION = "1"
 _MODULE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
@@ -180,11 +180,6 @@ def _whole(doc: dict, cwd: Path, args: list[str], chunks: int, why: str) -> Resu
 def _load(path: Path) -> dict | None:
     value = load_json(path)
     return value if isinstance(value, dict) else None
-
-
-# A pandoc run's memory grows with its input (~230 MB for a 300-page thesis in one run): missing
-# sections go in runs of at most this much AST (marshal bytes; the 61-page thesis has 1.1 MB).
-BATCH_BYTES = 1_500_000
 
 
 def _batches(keys: list[str], scans: dict[str, _Scan], sizes: dict[str, int]) -> list[list[str]]:

@@ -54,13 +54,13 @@ def warm_up(options: Options) -> None:
 
 def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
     """The thesis PDF (and, with --keep-typst, its Typst source)."""
+    standard = run.options.pdf_standard or thesis.profile.pdf_standard
+    if problems := accessibility(document, thesis, pdf_standards(standard)):  # before any pandoc run
+        raise UserError.from_diagnostics(problems)
     font = choose_font(thesis.profile, run.reporter, run.options.ignore_system_fonts)
     with run.clock.stage("pdf: pandoc→typst"):
         body = typst_body(document.ast, thesis.root, run.cache / "typst")
         source = typst_source(thesis, unruled_continuation_cells(body))
-    standard = run.options.pdf_standard or thesis.profile.pdf_standard
-    if problems := accessibility(document, thesis, pdf_standards(standard)):
-        raise UserError.from_diagnostics(problems)
     with run.clock.stage("pdf: typst"):
         result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session,
                              standard=standard, attachments=attachments(thesis, standard, run.options))
@@ -257,11 +257,12 @@ def cut_after(block: dict, data: bytes | None = None) -> bool:
 
 def chapter_chunks(blocks: list[dict]) -> list[list[dict]]:
     """The body split before every chapter and section heading and after some paragraphs
-    (stable under edits), with each chunk's marshal bytes (its cache key's input)."""
+    (stable under edits)."""
     return [chunk for chunk, _ in _chunks(blocks)]
 
 
 def _chunks(blocks: list[dict]) -> list[tuple[list[dict], bytes]]:
+    """`chapter_chunks` with each chunk's marshal bytes (its cache key's input)."""
     chunks: list[tuple[list[dict], list[bytes]]] = [([], [])]
     for block in blocks:
         # marshal (version 2: no back-references, so equal blocks give equal bytes): 4× faster than JSON
