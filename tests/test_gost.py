@@ -113,14 +113,15 @@ EXPECTED_LIST = {
                     "– 670 p. – (Le sens commun).",
     "kozlov2020": "Козлов В. П. Цифровые архивы [Электронный ресурс] // Вестник архивиста. – 2020. – URL: "
                   "https://www.vestarchive.ru/2020/kozlov (дата обращения: 15.01.2024).",
-    # a report: its institution after " / ", its number at the end (GOST R 7.0.100-2018, App. A)
+    # a report: its institution after " / ", its number at the end (GOST R 7.0.100-2018, App. A);
+    # "№" and "Пат." stay on one line with their numbers (a no-break space)
     "nir2000": "Состояние и перспективы развития статистики печати в Российской Федерации: отчет о НИР "
-               "(заключ.) / Рос. кн. палата. – М., 2000. – 250 с. – № 01990002361.",
-    "roe2001": "Roe R. Orbital debris mitigation / NASA. – Washington, 2001. – 48 p. – No. TM-2001-210876.",
+               "(заключ.) / Рос. кн. палата. – М., 2000. – 250 с. – №\u00a001990002361.",
+    "roe2001": "Roe R. Orbital debris mitigation / NASA. – Washington, 2001. – 48 p. – No.\u00a0TM-2001-210876.",
     # a patent under its number, the inventors after "/", its publication date (GOST 7.1-2003, App. A)
-    "chugaeva2002": "Пат. 2187888 Российская Федерация. Приемопередающее устройство / Чугаева В. И. – Опубл. "
+    "chugaeva2002": "Пат.\u00a02187888 Российская Федерация. Приемопередающее устройство / Чугаева В. И. – Опубл. "
                     "20.08.2002. – 3 с.",
-    "smith2015pat": "Pat. 9012345 US. Method for water purification / Smith J., Doe J. – Publ. 21.04.2015.",
+    "smith2015pat": "Pat.\u00a09012345 US. Method for water purification / Smith J., Doe J. – Publ. 21.04.2015.",
     "gost71": "ГОСТ 7.1–2003. Библиографическая запись. Библиографическое описание. Общие требования и "
               "правила составления. – Введ. 2004-07-01. – М.: Изд-во стандартов, 2004. – 48 с.",
 }
