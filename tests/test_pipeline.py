@@ -10,7 +10,7 @@ import pytest
 from helpers import docx_texts, pdf_pages
 from thesis import ast
 from thesis.build import Options, build
-from thesis.diagnostics import Reporter
+from thesis.diagnostics import Reporter, UserError
 from thesis.document import FIGURE_PREFIX, KIND, RULE, heading_attr, heading_rule, map_blocks
 from thesis.units import Length
 
@@ -157,3 +157,57 @@ def test_a_typed_appendix_letter_its_place_contradicts_is_warned(project):
     assert [str(d) for d in reporter.warnings if d.code == "heading.appendix-letter"] == [
         "content/95-app.md:5: warning: appendix typed as 'В' is appendix 'Б' by its place (GOST letters skip "
         "Ё З Й О Ч Ъ Ы Ь): printed as 'Б' [heading.appendix-letter]"]
+
+
+# ---------------------------------------------------------------- write stage
+
+def _writers(monkeypatch, leader_fails: bool) -> list[str]:
+    """Two writers registered in place of the real ones: "lead" (Writer.leads) and "follow"; the
+    order of what they did."""
+    import time
+    from types import SimpleNamespace
+
+    import thesis.build
+    from thesis.writers import Artefact, Writer
+
+    events: list[str] = []
+
+    def lead(document, thesis, run):
+        time.sleep(0.2)  # its own Python work: the follower must not start meanwhile
+        if leader_fails:  # before it could say its tools run
+            raise UserError("the leader failed", code="test.lead")
+        events.append("lead: tools started")
+        run.lead.set()
+        time.sleep(0.2)
+        events.append("lead: done")
+        return Artefact({"lead.out": b"x"})
+
+    def follow(document, thesis, run):
+        events.append("follow: started")
+        return Artefact({"follow.out": b"y"})
+
+    modules = {"lead": SimpleNamespace(write=lead), "follow": SimpleNamespace(write=follow)}
+    registry = {name: Writer(name, name, name, leads=name == "lead") for name in ("follow", "lead")}
+    monkeypatch.setattr(thesis.build, "WRITERS", registry)
+    monkeypatch.setattr(Writer, "load", lambda self: modules[self.name])
+    return events
+
+
+def test_the_leading_writer_starts_first_and_the_others_when_its_tools_run(project, monkeypatch):
+    events = _writers(monkeypatch, leader_fails=False)
+    build(project, Options(targets=("follow", "lead")), Reporter(quiet=True))
+    assert events == ["lead: tools started", "follow: started", "lead: done"]
+    assert (project / "build" / "follow.out").read_bytes() == b"y"
+
+
+def test_a_failing_leader_keeps_no_writer_waiting(project, monkeypatch):
+    import time
+
+    import thesis.build
+    monkeypatch.setattr(thesis.build, "LEAD_WAIT_S", 60.0)
+    events = _writers(monkeypatch, leader_fails=True)
+    start = time.perf_counter()
+    with pytest.raises(UserError):
+        build(project, Options(targets=("follow", "lead")), Reporter(quiet=True))
+    assert time.perf_counter() - start < 20  # not the 60 s the follower would wait for a signal
+    assert events == ["follow: started"]

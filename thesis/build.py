@@ -26,6 +26,8 @@ from .parse import parse
 from .transforms import transform
 from .writers import WRITERS, Artefact
 
+LEAD_WAIT_S = 5.0  # the other writers' wait for the leading one (writers.Writer.leads), bounded
+
 
 @dataclass
 class BuildResult:
@@ -79,8 +81,20 @@ def _build(root: Path, out_dir: Path, options: Options, run: Run) -> BuildResult
     for thread in warm_ups:
         thread.join()
     checkpoint()
+    leader = next((name for name in writers if WRITERS[name].leads), None) if len(writers) > 1 else None
+    if leader is None:
+        run.lead.set()
+
+    def write(name: str, writer) -> Artefact:
+        if name != leader:
+            run.lead.wait(LEAD_WAIT_S)
+        try:
+            return writer.write(document, thesis, run)
+        finally:
+            run.lead.set()  # also when the leader failed: the others are not kept waiting
+
     with ThreadPoolExecutor(max_workers=len(writers) or 1) as pool:
-        jobs = {name: pool.submit(w.write, document, thesis, run) for name, w in writers.items()}
+        jobs = {name: pool.submit(write, name, w) for name, w in writers.items()}
         artefacts = {name: job.result() for name, job in jobs.items()}
     checkpoint()  # an interrupt whose handler could not raise stops the build before the outputs
     result = BuildResult(artefacts=artefacts, warnings=len(reporter.warnings), suppressed=reporter.suppressed,

@@ -7,6 +7,7 @@ produce lives on `document.Document`.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,3 +103,6 @@ class Run:
     # What writers keep between builds of one long-lived session (watch mode: a Typst
     # compiler process); empty for a single build.
     session: dict = field(default_factory=dict)
+    # Set by the leading writer (writers.Writer.leads) once its own Python work is done and its
+    # tools run; the other writers start then (build._build).
+    lead: threading.Event = field(default_factory=threading.Event)

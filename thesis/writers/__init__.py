@@ -36,6 +36,11 @@ class Writer:
     module: str
     help: str
     default: bool = True
+    # The writer whose path is the longest (the PDF: pandoc, then the Typst compile) starts
+    # first; the others start once it has set `run.lead` (its own Python done, its tools
+    # running). Side by side from the start, the writers' Python shared the one interpreter
+    # lock and the longest path waited for it (measured on a watch rebuild: 253 → 229 ms).
+    leads: bool = False
 
     def load(self) -> ModuleType:
         """The writer module (imported on first use: the CLI starts before any of them)."""
@@ -43,7 +48,7 @@ class Writer:
 
 
 WRITERS = {w.name: w for w in (
-    Writer("pdf", ".pdf", "the thesis PDF (Typst)"),
+    Writer("pdf", ".pdf", "the thesis PDF (Typst)", leads=True),
     Writer("docx", ".docx", "the thesis DOCX (Word)"),
     Writer("review", ".review", "the supervisor's review PDF (line numbers, draft stamp)", default=False),
 )}

@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .. import ast, pandoc
 from ..checks import accessibility
@@ -59,7 +60,7 @@ def write(document: Document, thesis: Thesis, run: Run) -> Artefact:
         raise UserError.from_diagnostics(problems)
     font = choose_font(thesis.profile, run.reporter, run.options.ignore_system_fonts)
     with run.clock.stage("pdf: pandoc→typst"):
-        body = typst_body(document.ast, thesis.root, run.cache / "typst")
+        body = typst_body(document.ast, thesis.root, run.cache / "typst", tools_started=run.lead.set)
         source = typst_source(thesis, unruled_continuation_cells(body))
     with run.clock.stage("pdf: typst"):
         result = compile_pdf(thesis, source, font, run.options.ignore_system_fonts, run.session,
@@ -276,12 +277,13 @@ def _chunks(blocks: list[dict]) -> list[tuple[list[dict], bytes]]:
     return [(chunk, b"".join(data)) for chunk, data in chunks if chunk]
 
 
-def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
+def typst_body(doc: dict, cwd: Path, cache: Path | None, tools_started: Callable[[], None] = lambda: None) -> str:
     """Pandoc's Typst for the body, section by section; unchanged sections come from the cache.
 
     Pandoc's Typst output for a section depends only on that section's AST (footnotes and
     citations are inline, numbering is Typst's), so a section the author did not touch is
     not converted again. Missing sections go through one pandoc run, split at markers.
+    `tools_started` is called once what is left is mostly pandoc's (and then Typst's) work.
     """
     chunks, data = zip(*_chunks(doc["blocks"])) if doc["blocks"] else ((), ())
     salt = json.dumps([pandoc.version(), CACHE_VERSION, _MODULE_HASH, doc["meta"]])
@@ -289,6 +291,7 @@ def typst_body(doc: dict, cwd: Path, cache: Path | None) -> str:
     kept = {k: cached_bytes(cache / f"{k}.typ") for k in set(keys)} if cache is not None else {}
     texts = {k: data.decode() for k, data in kept.items() if data is not None}
     missing = [(k, c, len(d)) for k, c, d in zip(keys, chunks, data) if k not in texts]
+    tools_started()
     for batch in _batches(missing):
         joined: list[dict] = []
         for _, chunk in batch:
