@@ -125,7 +125,8 @@ def check(document, thesis) -> list:
     from .diagnostics import Diagnostic
     found = []
     defined: dict[str, str] = {}
-    if not any(is_reference(node) for node in document.index.get("Span", [])) and not any(
+    raw_refs = _raw_references(document)
+    if not raw_refs and not any(is_reference(node) for node in document.index.get("Span", [])) and not any(
             is_label(ast.attr(node)[0]) for kind in ("Figure", "Table", "Header") for node in document.index.get(kind, [])) \
             and not any(is_display_math(node) for node in document.index.get("Math", [])):
         return []  # no references and no labels (the usual thesis): one look at the index, no walk
@@ -134,6 +135,7 @@ def check(document, thesis) -> list:
             path, line = thesis.locate("{#" + label + "}") or (None, None)
             found.append(Diagnostic("error", f"label {label!r} is defined twice", path, line, "xref.duplicate"))
         defined[label] = label
+    defined.update((label, label) for label in _raw_equation_labels(document))
     for node in document.index.get("Span", []):
         if not is_reference(node):
             continue
@@ -142,4 +144,29 @@ def check(document, thesis) -> list:
                 path, line = _place(thesis, key)
                 found.append(Diagnostic("error", f"reference to an undefined label {key!r} (define it with "
                                         f"{{#{normal_key(key)}}})", path, line, "xref.undefined"))
+    for key in dict.fromkeys(raw_refs):  # \ref{…} left from LaTeX (transforms/raw.py reads it)
+        if is_label(key) and normal_key(key) in defined:
+            continue
+        path, line = thesis.locate(re.compile(r"\\[A-Za-z]*ref\{" + re.escape(key) + r"\}")) or (None, None)
+        message = (f"reference to an undefined label {key!r} (define it with {{#{normal_key(key)}}}, or "
+                   f"\\label{{{key}}} after a heading)" if is_label(key) else
+                   f"\\ref{{{key}}}: a label here starts with its kind (sec:, fig:, tbl:, eq:), e.g. "
+                   f"{{#sec:{key}}} and \\ref{{sec:{key}}}")
+        found.append(Diagnostic("error", message, path, line, "xref.undefined"))
     return found
+
+
+def _raw_references(document) -> list[str]:
+    """The labels of `\\ref{…}`-like raw LaTeX references, in document order."""
+    from .rawmarkup import meanings
+    return [m.value for node in document.index.get("RawInline", [])
+            for m in meanings(*node["c"]) or () if m.kind == "ref"]
+
+
+def _raw_equation_labels(document) -> list[str]:
+    """The labels of raw LaTeX equations (`\\begin{equation}…\\label{x}`), as transforms/raw.py
+    gives them (`eq:x` for a label without a kind)."""
+    from .rawmarkup import meanings
+    return [m.label if ":" in m.label else f"eq:{m.label}"
+            for kind in ("RawBlock", "RawInline") for node in document.index.get(kind, [])
+            for m in meanings(*node["c"]) or () if m.kind == "math" and m.label]

@@ -15,7 +15,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import ast, bibliography, citeproc, crossref, gost, guards, pandoc, parts
+from . import ast, bibliography, citeproc, crossref, gost, guards, latex, pandoc, parts
 from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter, UserError
@@ -85,6 +85,8 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
             return {"pandoc-api-version": docs[0]["pandoc-api-version"], "meta": meta}, pieces
     doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, thesis.language,
                        list(thesis.project.thesis.nocite), reporter)
+    if any("\\" in c.text for c in thesis.chapters):
+        latex.read_leftovers(doc["blocks"], thesis.root, "the chapters")
     if crossrefs:
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(citeproc.digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
@@ -92,7 +94,7 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
     return {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"]}, [piece]
 
 
-_PARTS_VERSION = "1"  # bump when what `_read_part` keeps changes
+_PARTS_VERSION = "2"  # bump when what `_read_part` keeps changes
 
 
 def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dict:
@@ -103,6 +105,8 @@ def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dic
     if (kept := load_json(path)) is not None:
         return kept
     doc, stderr = pandoc.read(part.text, cwd, f"reading {part.chapter.name} from line {part.first}")
+    if "\\" in part.text:
+        latex.read_leftovers(doc["blocks"], cwd, f"{part.chapter.name} from line {part.first}")
     if crossrefs:
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))

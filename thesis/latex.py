@@ -1,0 +1,150 @@
+"""LaTeX left in Markdown, read as LaTeX: `\\textbf{…}`, `\\cite{…}`, `\\footnote{…}`, `itemize`…
+
+A thesis started in LaTeX keeps such commands when it moves to Markdown. Pandoc's Markdown
+reader passes them through as raw TeX, which neither writer prints: the words inside were
+lost (with a warning saying what to write instead). Here each raw TeX element made only of
+commands and environments pandoc's LaTeX reader reads faithfully (`COMMANDS`, `ENVIRONMENTS`)
+is read by it instead, in one pandoc run per part (`--sandbox`: `\\input` reads nothing), and
+put in its place before citeproc, so `\\cite{key}` is a citation like `[@key]` and
+`\\footnote{…}` a note like `^[…]`. Anything else (an unknown macro, `\\input`, `\\newcommand`)
+stays raw: the check stage warns about it at its line, as before. `~` right before a raw
+command is LaTeX's no-break space (`Figure~\\ref{fig:x}`).
+
+`rawmarkup` gives the raw commands the build maps itself (page breaks, equations, `\\ref`);
+those are not read here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from . import ast, pandoc
+from .diagnostics import UserError
+from .rawmarkup import TEX_FORMATS, meanings
+
+# Commands pandoc's LaTeX reader turns into what Markdown would have made (measured one by one;
+# an unknown command is dropped by that reader with its argument, so only these are read).
+COMMANDS = frozenset({
+    "textbf", "textit", "emph", "textsl", "underline", "texttt", "textsc", "textup", "textmd", "textrm",
+    "textnormal", "textsuperscript", "textsubscript", "mbox", "enquote",
+    "cite", "citep", "citet", "parencite", "textcite", "autocite", "citeauthor", "citeyear", "footcite",
+    "Cite", "Parencite", "Textcite", "Autocite",
+    "footnote", "url", "href",
+    "item", "ldots", "dots", "textendash", "textemdash", "LaTeX", "TeX",
+})
+ENVIRONMENTS = frozenset({"itemize", "enumerate", "description", "quote", "quotation"})
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{([^}]*)\}")
+_LABEL = re.compile(r"\\label\{([^}]+)\}")
+_CUT = "THESIS-LATEX-CUT-7f3a"  # a paragraph between two pieces in one pandoc run
+NBSP = "\u00a0"
+
+
+def convertible(node: dict) -> bool:
+    """Whether a raw element is TeX this module reads: nothing the build maps itself, and
+    only the commands and environments pandoc's LaTeX reader reads faithfully."""
+    fmt, text = node["c"]
+    if fmt.lower() not in TEX_FORMATS:
+        return False
+    found = meanings(fmt, text)
+    if not found or any(m.kind != "unknown" for m in found):
+        return False
+    environments = _ENVIRONMENT.findall(text)
+    commands = {name for name in _COMMAND.findall(text) if name not in ("begin", "end")}
+    return commands <= COMMANDS and set(environments) <= ENVIRONMENTS and bool(commands or environments)
+
+
+def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
+    """`blocks` (just read, changed in place) with each convertible raw TeX element replaced by
+    what pandoc's LaTeX reader makes of it, and `~` before a raw command a no-break space."""
+    raws = [node for node in ast.find(blocks, {"RawInline", "RawBlock"}) if node["c"][0].lower() in TEX_FORMATS]
+    if not raws:
+        return blocks
+    _labelled_headings(blocks)
+    raws = [node for node in raws if node["c"][1]]
+    pieces = [node for node in raws if convertible(node)]
+    read = _read([node["c"][1] for node in pieces], cwd, what) if pieces else None
+    replacements: dict[int, list] = {}
+    for node, made in zip(pieces, read or ()):
+        if node["t"] == "RawBlock":
+            replacements[id(node)] = [_tight(block) for block in made]
+        elif len(made) == 1 and made[0]["t"] in ("Para", "Plain"):
+            replacements[id(node)] = made[0]["c"]
+        # an inline piece that reads as more than a paragraph stays raw (warned)
+    _splice(blocks, replacements, {id(node) for node in raws if node["t"] == "RawInline"})
+    return blocks
+
+
+def _labelled_headings(blocks: list) -> None:
+    """`## Title \\label{sec:x}`: the label is the heading's id (`## Title {#sec:x}`), the raw
+    element taken out (its text emptied: the caller's list of raw elements skips it)."""
+    for header in ast.find(blocks, {"Header"}):
+        inlines = header["c"][2]
+        labels = [node for node in inlines if node["t"] == "RawInline" and node["c"][0].lower() in TEX_FORMATS
+                  and _LABEL.fullmatch(node["c"][1].strip())]
+        if not labels:
+            continue
+        header["c"][1][0] = _LABEL.fullmatch(labels[-1]["c"][1].strip()).group(1)
+        for node in labels:
+            node["c"] = [node["c"][0], ""]
+        inlines[:] = [node for node in inlines if not any(node is label for label in labels)]
+        while inlines and inlines[-1]["t"] in ("Space", "SoftBreak"):
+            inlines.pop()
+
+
+def _read(texts: list[str], cwd: Path, what: str) -> list[list[dict]] | None:
+    """Each TeX text's blocks, from one run of pandoc's LaTeX reader; None if the pieces did not
+    come back apart (they then stay raw)."""
+    source = f"\n\n{_CUT}\n\n".join(texts)
+    try:
+        stdout, _ = pandoc.run(["--from", "latex", "--to", "json", "--sandbox"], source.encode(), cwd,
+                               f"reading the LaTeX in {what}")
+    except UserError as exc:
+        if exc.diagnostic.code != "tool.pandoc":
+            raise
+        return None  # TeX this reader refuses: left raw, and warned about as before
+    out: list[list[dict]] = [[]]
+    for block in json.loads(stdout)["blocks"]:
+        if block["t"] == "Para" and block["c"] == [{"t": "Str", "c": _CUT}]:
+            out.append([])
+        else:
+            out[-1].append(block)
+    return out if len(out) == len(texts) else None
+
+
+def _tight(block: dict) -> dict:
+    """A list whose items are one paragraph each as Markdown's tight list (`Plain` items):
+    the LaTeX reader makes every `\\item` a paragraph."""
+    if block["t"] in ("BulletList", "OrderedList"):
+        items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+        if all(len(item) == 1 and item[0]["t"] == "Para" for item in items):
+            for item in items:
+                item[0] = {"t": "Plain", "c": item[0]["c"]}
+                for inner in item:
+                    _tight(inner)
+    return block
+
+
+def _splice(node, replacements: dict[int, list], raw_inlines: set[int]) -> None:
+    """Every list under `node` with its replaced elements spliced in, and a `~` ending the text
+    right before a raw inline TeX element made a no-break space."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is dict:
+            content = current.get("c")
+            if type(content) in (list, dict) and "t" in current:
+                stack.append(content)
+            continue
+        if type(current) is not list:
+            continue
+        for i in range(len(current) - 1):
+            here, after = current[i], current[i + 1]
+            if (type(here) is dict and here.get("t") == "Str" and here["c"].endswith("~")
+                    and type(after) is dict and id(after) in raw_inlines):
+                current[i] = {"t": "Str", "c": here["c"][:-1] + NBSP}
+        if any(id(item) in replacements for item in current):
+            current[:] = [new for item in current for new in replacements.get(id(item), [item])]
+        stack.extend(item for item in current if type(item) in (list, dict))
