@@ -58,3 +58,19 @@ def test_source_list_is_grouped_the_same_in_both_outputs(cited):
     assert docx_list == [re.sub(r"^\d+\. ", "", line) for line in SOURCE_LIST]
     pdf_text = " ".join(pdf_pages(cited.outputs["pdf"])[3:])
     assert " ".join(SOURCE_LIST) in pdf_text
+
+
+def test_a_citation_ending_a_footnote_sentence_prints_one_period(tmp_path):
+    """"…[@key]." in a written footnote, the citation's text ending with "Op. cit.": one period."""
+    from helpers import copy_project
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("cited", tmp_path)
+    chapter = root / "content" / "01-chapter.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nТағы бір ескерту.^[Тағы: [@haas1958].]\n",
+                       encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    notes = docx_texts(result.outputs["docx"], "word/footnotes.xml", "footnote")
+    assert notes[-1] == "Тағы: Haas E. B. Op. cit."
+    assert "Тағы: Haas E. B. Op. cit. " in " ".join(pdf_pages(result.outputs["pdf"])) + " "
+    assert not any(".." in note for note in notes)

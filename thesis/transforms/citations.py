@@ -17,6 +17,20 @@ def unparenthesize_in_notes(document: Document, thesis: Thesis) -> None:
         for cite in ast.walk(note["c"]):
             if cite["t"] == "Cite":
                 _strip_parentheses(cite["c"][1])
+        _one_period(note["c"])
+
+
+def _one_period(blocks: list) -> None:
+    """A citation ending a sentence of a footnote ("…data [@key]."): its text ends with its own
+    period (GOST's "Аталған еңбек."), so the author's period after it goes (one, not two)."""
+    for block in blocks:
+        for inlines in [block["c"]] if block["t"] in ("Para", "Plain") else []:
+            for i in range(len(inlines) - 1):
+                cite, after = inlines[i], inlines[i + 1]
+                if cite["t"] == "Cite" and after["t"] == "Str" and after["c"].startswith(".") \
+                        and ast.stringify(cite["c"][1]).rstrip().endswith("."):
+                    inlines[i + 1] = ast.Str(after["c"][1:])
+            inlines[:] = [i for i in inlines if not (i["t"] == "Str" and i["c"] == "")]
 
 
 def _strip_parentheses(inlines: list) -> None:
