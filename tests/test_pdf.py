@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pypdf
 import pytest
@@ -113,3 +114,26 @@ def test_fallback_font_is_announced_and_still_covers_kazakh(tmp_path):
     assert any(d.code == "font.fallback" for d in reporter.warnings)
     text = " ".join(pdf_pages(result.outputs["pdf"]))
     assert "ә ғ қ ң ө ұ ү һ і" in text and "Ә Ғ Қ Ң Ө Ұ Ү Һ І" in text
+
+
+def test_footnote_marks_are_all_drawn_alike(tmp_path):
+    """Marks 1–12 (and their numbers at the page foot) in one size: a font's own superscript
+    digits exist for some numbers only (Liberation Serif drew 8 and 9 that way, 10 raised)."""
+    from helpers import copy_project
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("minimal", tmp_path)
+    notes = " ".join(f"Сөйлем {n}.^[Ескерту {n}.]" for n in range(1, 13))
+    (root / "content" / "05-notes.md").write_text(f"# Ескертулер\n\n{notes}\n", encoding="utf-8")
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    reader = pypdf.PdfReader(result.outputs["pdf"])
+    drawn: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip().isdigit() and tm[3]:
+            drawn.append((text.strip(), round(size * tm[3] * cm[3], 2)))
+    page = next(p for p in reader.pages if "Ескерту 12" in (p.extract_text() or ""))
+    page.extract_text(visitor_text=visit)
+    counts = Counter(size for _, size in drawn)  # 12 marks in the text, 12 at the foot, the page number
+    marks = sorted(size for size, count in counts.items() if count > 1)
+    assert [counts[size] for size in marks] == [12, 12] and max(marks) < 14, drawn
