@@ -84,6 +84,12 @@ SNIPPETS = [
     "- item\n- item", "1. one\n2. two", "> quote", "    code block", "```\nfenced #read\n```",
     "[link](link-out.txt)", "[span]{.underline}", "*emph* **strong** ~~del~~", "\\", "\\#", "]]>",
     "{{ x }}", "{% x %}", "<w:p/>", "&amp;", "&#x0;", "// comment", "/* block", "<label>", "@ref",
+    # LaTeX leftovers, read by pandoc's LaTeX reader (thesis/latex.py) or left out
+    "\\textbf{x}", "\\emph{#read(\"inside-secret.txt\")}", "\\cite{leak}", "\\cite[p.~3]{leak}",
+    '\\footnote{note #read("link-out.txt")}', "\\input{../outside.txt}", "\\input{{abs}}",
+    "\\include{link-out}", "\\textbf{\\input{{abs}}}", "\\href{link-out.txt}{x}", "\\url{file://{abs}}",
+    "\\begin{itemize}\n\\item a\n\\end{itemize}", "\\begin{quote}\n\\input{link-out.txt}\n\\end{quote}",
+    "Figure~\\ref{fig:x}", "## H \\label{sec:x}", "\\textbf{", "\\footnote{\\footnote{x}}",
 ]
 
 
