@@ -32,7 +32,27 @@ As shown in \cite[p.~5]{smith2018journal} and in Figure~\ref{fig:stages}, the me
 \item two
 \end{enumerate}
 
-Section~\ref{sec:results} sums it up.
+Section~\ref{sec:results} sums it up, Figure~\ref{fig:latex} and Table~\ref{tbl:latex} show it.
+
+\begin{figure}[h]
+\centering
+\includegraphics[width=0.5\textwidth]{images/figure}
+\caption{The stages of \emph{the} research}
+\label{fig:latex}
+\end{figure}
+
+\begin{table}[ht]
+\centering
+\caption{Main indicators}\label{tbl:latex}
+\begin{tabular}{|l|c|r|}
+\hline
+Year & Indicator & Growth, \% \\
+\hline
+2020 & 100 & 0 \\
+2021 & 110 & 10 \\
+\hline
+\end{tabular}
+\end{table}
 """
 MARKDOWN = """# Leftovers
 
@@ -48,7 +68,16 @@ As shown in [@smith2018journal, p.\u00a05] and in Figure\u00a0[-@fig:stages], th
 1. one
 2. two
 
-Section\u00a0[-@sec:results] sums it up.
+Section\u00a0[-@sec:results] sums it up, Figure\u00a0[-@fig:latex] and Table\u00a0[-@tbl:latex] show it.
+
+![The stages of *the* research](images/figure.png){#fig:latex width=50%}
+
+: Main indicators {#tbl:latex}
+
+| Year | Indicator | Growth, % |
+|:-----|:---------:|----------:|
+| 2020 | 100       | 0         |
+| 2021 | 110       | 10        |
 """
 
 
@@ -73,8 +102,13 @@ def test_latex_leftovers_print_as_their_markdown_does(tmp_path):
     pdf, docx, notes = _texts(from_latex)
     assert (pdf, docx, notes) == _texts(from_markdown)
     assert "the method is robust and fast" in pdf and "first point" in docx and "Section 2.1 sums" in docx
+    assert "Figure 2 — The stages of the research" in pdf and "Table 2 — Main indicators" in pdf
+    assert "Year Indicator Growth, % 2020 100 0" in docx
     with zipfile.ZipFile(from_latex.outputs["docx"]) as z:  # `~`: a no-break space (docx_texts folds it)
         assert "Figure\u00a0" in z.read("word/document.xml").decode()
+        drawings = z.read("word/document.xml").decode().count("<w:drawing>")
+    with zipfile.ZipFile(from_markdown.outputs["docx"]) as z:  # the figure's image found and drawn
+        assert drawings == 2 == z.read("word/document.xml").decode().count("<w:drawing>")
     assert "Measured on the same data" in notes and "P. 5" in notes  # the page read as a locator
     assert not [d for d in reporter.diagnostics if d.code.startswith("source.raw")]
     import docx as python_docx
@@ -97,7 +131,8 @@ def test_parts_read_as_the_whole_with_latex(tmp_path, monkeypatch):
     from thesis.build import prepare
     from thesis.context import Stopwatch
     root = _project(tmp_path, LATEX + "\n" + "Filler paragraph with words. " * 400 + "\n\n" + LATEX.replace(
-        "# Leftovers", "# Again").replace("sec:results", "sec:again"), "p")
+        "# Leftovers", "# Again").replace("sec:results", "sec:again").replace("{fig:latex}", "{fig:again}").replace(
+        "{tbl:latex}", "{tbl:again}"), "p")
     in_parts = prepare(root, Options(), Reporter(quiet=True), Stopwatch(), tmp_path / "c1")[1]
     assert len(parts.parts(_loaded(root))) > 2  # the LaTeX in two of them
     monkeypatch.setattr(parts, "parts", lambda thesis: None)
@@ -126,7 +161,7 @@ def test_a_latex_reference_to_no_label_is_an_error_at_its_line(tmp_path, ref, me
 def test_convertible_is_the_listed_commands_only():
     assert latex.convertible({"t": "RawInline", "c": ["tex", "\\textbf{a \\emph{b}}"]})
     assert latex.convertible({"t": "RawBlock", "c": ["latex", "\\begin{itemize}\n\\item a\n\\end{itemize}"]})
-    for text in ("\\textbf{\\foo{a}}", "\\input{x}", "\\newpage", "\\ref{fig:x}", "\\begin{tabular}{l}a\\end{tabular}",
+    for text in ("\\textbf{\\foo{a}}", "\\input{x}", "\\newpage", "\\ref{fig:x}", "\\begin{tikzpicture}a\\end{tikzpicture}",
                  "\\begin{equation}x\\end{equation}"):
         assert not latex.convertible({"t": "RawInline", "c": ["tex", text]}), text
     assert not latex.convertible({"t": "RawInline", "c": ["html", "<b>a</b>"]})

@@ -33,8 +33,13 @@ COMMANDS = frozenset({
     "Cite", "Parencite", "Textcite", "Autocite",
     "footnote", "url", "href",
     "item", "ldots", "dots", "textendash", "textemdash", "LaTeX", "TeX",
+    # figures and tables: a Figure with its caption and label, a Table from `tabular`
+    "includegraphics", "caption", "label", "centering", "textwidth", "linewidth", "columnwidth",
+    "hline", "toprule", "midrule", "bottomrule", "cline", "multicolumn", "multirow",
 })
-ENVIRONMENTS = frozenset({"itemize", "enumerate", "description", "quote", "quotation"})
+ENVIRONMENTS = frozenset({"itemize", "enumerate", "description", "quote", "quotation", "center",
+                          "figure", "figure*", "table", "table*", "tabular", "tabularx", "longtable"})
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".pdf")  # what \includegraphics{name} may mean
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _ENVIRONMENT = re.compile(r"\\(?:begin|end)\{([^}]*)\}")
 _LABEL = re.compile(r"\\label\{([^}]+)\}")
@@ -68,6 +73,7 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
     read = _read([node["c"][1] for node in pieces], cwd, what) if pieces else None
     replacements: dict[int, list] = {}
     for node, made in zip(pieces, read or ()):
+        _as_markdown_gives(made, cwd)
         if node["t"] == "RawBlock":
             replacements[id(node)] = [_tight(block) for block in made]
         elif len(made) == 1 and made[0]["t"] in ("Para", "Plain"):
@@ -112,6 +118,37 @@ def _read(texts: list[str], cwd: Path, what: str) -> list[list[dict]] | None:
         else:
             out[-1].append(block)
     return out if len(out) == len(texts) else None
+
+
+def _as_markdown_gives(blocks: list, cwd: Path) -> None:
+    """What the LaTeX reader makes, in place, as Markdown's reader makes it: a table labelled by
+    its own id (not a Div around it), a figure's image described by its caption, no LaTeX
+    placement option; `\\includegraphics{images/x}` naming its file's suffix as LaTeX finds it."""
+    for i, block in enumerate(blocks):
+        inner = block["c"][1] if block["t"] == "Div" else []
+        if block["t"] == "Div" and block["c"][0][0] and len(inner) == 1 and inner[0]["t"] == "Table" \
+                and not inner[0]["c"][0][0]:
+            inner[0]["c"][0][0] = block["c"][0][0]
+            blocks[i] = inner[0]
+    for figure in ast.find(blocks, {"Figure"}):
+        attrs = figure["c"][0]
+        attrs[2] = [kv for kv in attrs[2] if kv[0] != "latex-placement"]
+        caption = [inline for block in figure["c"][1][1] for inline in block.get("c", [])]
+        for image in ast.find(figure["c"][2], {"Image"}):
+            if not image["c"][1]:
+                image["c"][1] = json.loads(json.dumps(caption))
+    for image in ast.find(blocks, {"Image"}):
+        target = image["c"][2]
+        if not Path(target[0]).suffix:
+            found = [target[0] + suffix for suffix in IMAGE_SUFFIXES if _inside(cwd, target[0] + suffix)]
+            if len(found) == 1:
+                target[0] = found[0]
+
+
+def _inside(root: Path, name: str) -> bool:
+    """Whether the project file `name` exists (nothing outside the project is looked at)."""
+    path = (root / name).resolve()
+    return path.is_relative_to(root.resolve()) and path.is_file()
 
 
 def _tight(block: dict) -> dict:
