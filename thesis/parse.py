@@ -15,7 +15,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import ast, bibliography, citeproc, crossref, gost, guards, latex, pandoc, parts
+from . import ast, bibliography, citeproc, crossref, gost, guards, htmltags, latex, pandoc, parts
 from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter, UserError
@@ -87,6 +87,8 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
                        list(thesis.project.thesis.nocite), reporter)
     if any("\\" in c.text for c in thesis.chapters):
         latex.read_leftovers(doc["blocks"], thesis.root, "the chapters")
+    if any("<" in c.text for c in thesis.chapters):
+        htmltags.read_tags(doc["blocks"])
     if crossrefs:
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(citeproc.digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
@@ -94,7 +96,7 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
     return {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"]}, [piece]
 
 
-_PARTS_VERSION = "2"  # bump when what `_read_part` keeps changes
+_PARTS_VERSION = "3"  # bump when what `_read_part` keeps changes
 
 
 def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dict:
@@ -107,6 +109,8 @@ def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dic
     doc, stderr = pandoc.read(part.text, cwd, f"reading {part.chapter.name} from line {part.first}")
     if "\\" in part.text:
         latex.read_leftovers(doc["blocks"], cwd, f"{part.chapter.name} from line {part.first}")
+    if "<" in part.text:
+        htmltags.read_tags(doc["blocks"])
     if crossrefs:
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))

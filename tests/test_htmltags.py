@@ -1,0 +1,56 @@
+"""Inline HTML formatting read as Markdown's own (thesis/htmltags.py): the AST pandoc makes of the
+same text written in Markdown; anything unpaired or unknown stays raw, warned at its line."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+
+from helpers import copy_project
+from thesis import htmltags, pandoc
+from thesis.build import Options, build
+from thesis.diagnostics import Reporter
+
+TWINS = [
+    ("H<sub>2</sub>O and м<sup>2</sup>.", "H~2~O and м^2^."),
+    ("<b>bold <i>both</i></b> and <strong>strong</strong>.", "**bold *both*** and **strong**."),
+    ("<em>a</em>, <u>under</u>, <s>gone</s>, <del>too</del>.", "*a*, [under]{.underline}, ~~gone~~, ~~too~~."),
+    ("*Emph with <sup>a</sup> inside* and [a link <b>x</b>](https://example.org).",
+     "*Emph with ^a^ inside* and [a link **x**](https://example.org)."),
+    ("<B>Upper</B> case.", "**Upper** case."),
+]
+
+
+@pytest.mark.parametrize("html, markdown", TWINS)
+def test_a_tag_pair_reads_as_its_markdown(tmp_path, html, markdown):
+    made = htmltags.read_tags(pandoc.read(html, tmp_path, "test")[0]["blocks"])
+    assert made == pandoc.read(markdown, tmp_path, "test")[0]["blocks"]
+
+
+@pytest.mark.parametrize("html", ["a <b>never closed.", "a </b> stray", '<span class="x">a</span>',
+                                  "<b>across\n\nparagraphs</b>", "<font>a</font>", "<b>a</strong>"])
+def test_what_does_not_pair_stays_raw(tmp_path, html):
+    read = pandoc.read(html, tmp_path, "test")[0]["blocks"]
+    assert htmltags.read_tags(read) == pandoc.read(html, tmp_path, "test")[0]["blocks"]
+
+
+def test_a_built_superscript_is_word_superscript_and_not_warned(tmp_path):
+    root = copy_project("minimal", tmp_path)
+    (root / "content" / "05-area.md").write_text("# Аудан\n\nАуданы 5 км<sup>2</sup>, H<sub>2</sub>O.\n",
+                                                 encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    result = build(root, Options(), reporter)
+    assert not [d for d in reporter.diagnostics if d.code == "source.raw-html"]
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        xml = z.read("word/document.xml").decode()
+    area = xml[xml.index("км"):]
+    assert re.match(r'км</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript" ?/></w:rPr><w:t[^>]*>2</w:t>', area), area[:200]
+    assert 'w:val="subscript"' in area
+
+
+def test_nested_pairs_nest(tmp_path):
+    made = htmltags.read_tags(pandoc.read("<sup>1<sup>2</sup></sup>", tmp_path, "test")[0]["blocks"])
+    assert made == [{"t": "Para", "c": [{"t": "Superscript", "c": [
+        {"t": "Str", "c": "1"}, {"t": "Superscript", "c": [{"t": "Str", "c": "2"}]}]}]}]
