@@ -74,3 +74,25 @@ def test_a_citation_ending_a_footnote_sentence_prints_one_period(tmp_path):
     assert notes[-1] == "Тағы: Haas E. B. Op. cit."
     assert "Тағы: Haas E. B. Op. cit. " in " ".join(pdf_pages(result.outputs["pdf"])) + " "
     assert not any(".." in note for note in notes)
+
+
+def test_a_note_citing_sources_in_two_languages_gives_each_its_own_words(tmp_path):
+    """repeat_terms: source (the kz-diploma profile): in one note a Russian source keeps "С."
+    and an English one "P.", in the text's notes and in an author's footnote alike."""
+    from helpers import copy_project
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("cited", tmp_path)
+    chapter = root / "content" / "01-chapter.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nЕкі тілде[@baranovskii1983, p. 3; @haas1958, p. 442]. "
+                       "Керісінше[@haas1958, p. 443; @baranovskii1983, p. 4]. "
+                       "Ескертуде.^[Қараңыз: [@haas1958, p. 444; @baranovskii1983, p. 5].]\n", encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    notes = docx_texts(result.outputs["docx"], "word/footnotes.xml", "footnote")
+    assert notes[-3:] == [
+        "Барановский В. Г. Указ. соч. С. 3; Haas E. B. Op. cit. P. 442.",
+        "Haas E. B. Op. cit. P. 443; Барановский В. Г. Указ. соч. С. 4.",
+        "Қараңыз: Haas E. B. Op. cit. P. 444; Барановский В. Г. Указ. соч. С. 5.",
+    ]
+    pdf = " ".join(pdf_pages(result.outputs["pdf"]))
+    assert "Haas E. B. Op. cit. P. 443; Барановский В. Г. Указ. соч. С. 4." in pdf

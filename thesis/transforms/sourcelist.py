@@ -155,21 +155,59 @@ def localize(document: Document, thesis: Thesis) -> None:
     if thesis.profile.source_list.repeat_terms != "source" or bib is None:
         return
     cites = document.index.get("Cite", []) or _cites(document.ast)
-    cite_langs = [bib.language_of(c["c"][0][0]["citationId"], thesis.language) for c in cites]
+    cite_langs = [[bib.language_of(c["citationId"], thesis.language) for c in cite["c"][0]] for cite in cites]
     refs = _ref_divs(document.ast)
     ref_langs = {key: bib.language_of(key, thesis.language) for key in refs}
-    for lang in sorted((set(cite_langs) | set(ref_langs.values())) - {thesis.language}):
+    runs = {thesis.language: cites}
+    for lang in sorted(({lang for langs in cite_langs for lang in langs} | set(ref_langs.values())) - {thesis.language}):
         other = document.citeproc_runs[lang]
-        other_cites = _cites(other)
-        if len(other_cites) != len(cites):  # cannot happen for the same input; never mix runs
-            raise RuntimeError(f"citeproc run for {lang!r} has {len(other_cites)} citations, not {len(cites)}")
-        for mine, theirs, cite_lang in zip(cites, other_cites, cite_langs):
-            if cite_lang == lang:
-                mine["c"][1] = theirs["c"][1]
+        runs[lang] = _cites(other)
+        if len(runs[lang]) != len(cites):  # cannot happen for the same input; never mix runs
+            raise RuntimeError(f"citeproc run for {lang!r} has {len(runs[lang])} citations, not {len(cites)}")
         other_refs = _ref_divs(other)
         for key, ref_lang in ref_langs.items():
             if ref_lang == lang and key in other_refs:
                 refs[key]["c"][1] = other_refs[key]["c"][1]
+    for i, (mine, langs) in enumerate(zip(cites, cite_langs)):
+        if len(set(langs)) == 1:
+            if langs[0] != thesis.language:
+                mine["c"][1] = runs[langs[0]][i]["c"][1]
+        elif (mixed := _mixed(langs, {lang: runs[lang][i]["c"][1] for lang in set(langs)})) is not None:
+            mine["c"][1] = mixed
+        elif langs[0] != thesis.language:  # a note that does not cut into its citations: the first one's words
+            mine["c"][1] = runs[langs[0]][i]["c"][1]
+
+
+def _mixed(langs: list[str], rendered: dict[str, list]) -> list | None:
+    """A note citing sources in several languages, each citation in its own source's words
+    ("Барановский В. Г. Указ. соч. С. 3; Haas E. B. Op. cit. P. 442."): the note as each
+    language's run renders it, cut into its citations at the style's "; ", a citation taken
+    from the run of its language. None where a run does not cut into as many citations."""
+    cut = {lang: _citation_texts(content, len(langs)) for lang, content in rendered.items()}
+    if any(parts is None for parts in cut.values()):
+        return None
+    first = rendered[langs[0]]
+    texts = [piece for k, lang in enumerate(langs) for piece in cut[lang][1][k]]
+    if cut[langs[0]][0] is None:  # the citation's own text (in an author's footnote)
+        return texts
+    note = first[0]
+    return [{**note, "c": [{**note["c"][0], "c": texts}]}]
+
+
+def _citation_texts(content: list, count: int) -> tuple[int | None, list[list]] | None:
+    """A Cite's rendered inlines (a Note holding one paragraph, in the text; the inlines
+    themselves, in an author's footnote) cut after each "…;" followed by a space: (0 if in a
+    Note else None, the `count` pieces), or None if they do not cut into `count`."""
+    note = content[0] if len(content) == 1 and content[0]["t"] == "Note" else None
+    if note is not None and not (len(note["c"]) == 1 and note["c"][0]["t"] in ("Para", "Plain")):
+        return None
+    inlines = note["c"][0]["c"] if note is not None else content
+    cuts = [j for j, node in enumerate(inlines[:-1])
+            if node["t"] == "Str" and node["c"].endswith(";") and inlines[j + 1]["t"] == "Space"]
+    if len(cuts) != count - 1:
+        return None
+    bounds = [0] + [j + 1 for j in cuts] + [len(inlines)]
+    return (0 if note is not None else None), [inlines[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def ibid_without_page(document: Document, thesis: Thesis) -> None:
