@@ -165,3 +165,11 @@ def test_convertible_is_the_listed_commands_only():
                  "\\begin{equation}x\\end{equation}"):
         assert not latex.convertible({"t": "RawInline", "c": ["tex", text]}), text
     assert not latex.convertible({"t": "RawInline", "c": ["html", "<b>a</b>"]})
+
+
+def test_an_unknown_key_in_a_latex_citation_is_an_error_at_its_line(tmp_path):
+    chapter = "# Leftovers\n\nText \\cite{smith2018journal}.\n\nMore \\textcite[p.~5]{author2020book, nosuchkey}.\n"
+    with pytest.raises(UserError) as caught:
+        build(_project(tmp_path, chapter, "p"), Options(), Reporter(quiet=True))
+    found = [(d.path.rsplit("/", 1)[-1], d.line, d.message) for d in caught.value.diagnostics]
+    assert found == [("05-leftovers.md", 5, "unknown citation key 'nosuchkey'")]

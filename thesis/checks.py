@@ -163,7 +163,9 @@ def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[
             if not crossref.is_label(citation["citationId"]):  # @fig:x… are the crossref check's
                 places.setdefault(citation["citationId"], [])
     for key, where in places.items():
-        pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
+        # `[@key]`, or `\cite{a,key}` / `\textcite[p.~5]{key}` left from LaTeX (latex.py)
+        pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])|"
+                             r"\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]]*\])*\{(?:[^}]*,)?\s*" + re.escape(key) + r"\s*[,}]")
         where.append(thesis.locate(pattern) or (None, None))
     return places
 
