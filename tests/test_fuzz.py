@@ -90,6 +90,8 @@ SNIPPETS = [
     "\\include{link-out}", "\\textbf{\\input{{abs}}}", "\\href{link-out.txt}{x}", "\\url{file://{abs}}",
     "\\begin{itemize}\n\\item a\n\\end{itemize}", "\\begin{quote}\n\\input{link-out.txt}\n\\end{quote}",
     "Figure~\\ref{fig:x}", "## H \\label{sec:x}", "\\textbf{", "\\footnote{\\footnote{x}}",
+    # inline HTML formatting, paired (thesis/htmltags.py) or not
+    '<sup>#read("inside-secret.txt")</sup>', "<b><i>x</b></i>", "<sub>", "</sup>", "<u>[@leak]</u>",
 ]
 
 
