@@ -216,3 +216,14 @@ def test_the_statistics_line_speaks_the_thesis_language(tmp_path, language, head
     line = ast.stringify(blocks[1]["c"])
     assert line.startswith("0 " + expected), line  # the page count is the writers' (a field)
     assert ast.stringify(blocks[2]["c"][1]) == "ОДИН, ДВА, ТРИ, ЧЕТЫРЕ, ПЯТЬ"
+
+
+def test_a_typed_heading_number_equal_to_the_builds_prints_once(transformed):
+    """"2.1 Анализ" under the second chapter prints "2.1 Анализ", not "2.1 2.1 Анализ"; "ГЛАВА 2."
+    and "2 тарау" too; a typed number unlike the build's stays as written (and warned)."""
+    document = transformed("# Бірінші\n\nМәтін.\n\n# 2 тарау. Екінші\n\n## 2.1 Талдау\n\nМәтін.\n\n"
+                           "## 2.2. Нәтижелер\n\n### 2.2.1 Бөлім\n\nМәтін.\n\n## 5.7 Басқа\n\nМәтін.\n\n"
+                           "# ГЛАВА 3. Үшінші\n\nМәтін.\n")
+    printed = [(h.number, h.text) for h in document.outline if h.number]
+    assert printed == [("1", "1 Бірінші"), ("2", "2 Екінші"), ("2.1", "2.1 Талдау"), ("2.2", "2.2 Нәтижелер"),
+                       ("2.2.1", "2.2.1 Бөлім"), ("2.3", "2.3 5.7 Басқа"), ("3", "3 Үшінші")]

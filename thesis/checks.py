@@ -203,7 +203,8 @@ def typed_statistics(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
-TYPED_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?|\d+\s+(тарау|бөлім))(\s|$)", re.I)
+TYPED_NUMBER = re.compile(r"^\s*(\d+\s+(тарау|бөлім)\.?|\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?)(\s|$)",
+                          re.I)
 
 
 def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
@@ -212,7 +213,8 @@ def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
     found = []
     for header in document.index.get("Header", []):
         text = ast.stringify(header["c"][2]).strip()
-        problem = ("starts with a typed number (the build numbers headings: write it without)"
+        problem = ("starts with a typed number (the build numbers headings and leaves out a typed "
+                   "number equal to its own: write it without)"
                    if TYPED_NUMBER.match(text) else
                    "ends with a period (GOST 7.32: no period after a heading)"
                    if text.endswith(".") and not text.endswith("..") else None)

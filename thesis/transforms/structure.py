@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import ast
+from ..checks import TYPED_NUMBER
 from ..context import Thesis
 from ..document import (FIGURE_PREFIX, KIND, LEVEL_RULES, RULE, STRUCTURAL, Document, Heading,
                         set_attrs)
@@ -117,6 +118,8 @@ def number_headings(document: Document, thesis: Thesis) -> None:
         rule_name = "structural" if kind else LEVEL_RULES.get(level)
         rule = getattr(thesis.profile.headings, rule_name) if rule_name else None
         number = numbering.number(level, kind, rule, classes)
+        if kind is None:
+            content = _without_typed_number(content, number)
         content = _printed(content, number, kind, rule, thesis, dict(kv).get("status", ""))
         attrs = {RULE: rule_name or "subsection", KIND: kind or rule_name or "deep"}
         if level == 1:  # what figures and tables under it are numbered with ("1.2", "А.1")
@@ -164,6 +167,26 @@ def _printed(content: list, number: str, kind: str | None, rule, thesis: Thesis,
     if number:
         return ast.inlines(number) + [ast.Space()] + content
     return content
+
+
+def _without_typed_number(content: list, number: str) -> list:
+    """A heading typed with the very number the build gives it ("2.1 Анализ", "ГЛАВА 2. …",
+    "2 тарау …") without it: printed once, not "2.1 2.1 Анализ" (the check stage still warns,
+    so the source gets cleaned). A typed number unlike the build's is kept, as written."""
+    typed = TYPED_NUMBER.match(ast.stringify(content))
+    given = re.search(r"\d+(?:\.\d+)*", number or "")
+    if not typed or not given or re.search(r"\d+(?:\.\d+)*", typed.group(1)).group(0) != given.group(0):
+        return content
+    words, i = "", 0
+    while i < len(content) and len(words.strip()) < len(typed.group(1).strip()):
+        node = content[i]
+        if node["t"] not in ("Str", "Space", "SoftBreak"):
+            return content
+        words += node["c"] if node["t"] == "Str" else " "
+        i += 1
+    while i < len(content) and content[i]["t"] in ("Space", "SoftBreak"):
+        i += 1
+    return content[i:] if words.strip() == typed.group(1).strip() and i < len(content) else content
 
 
 def _number(pattern: str, counters: list[int], level: int, thesis: Thesis) -> str:
