@@ -34,6 +34,10 @@ def Para(content: list[Node]) -> Node:
     return {"t": "Para", "c": content}
 
 
+def Plain(content: list[Node]) -> Node:
+    return {"t": "Plain", "c": content}
+
+
 def Div(blocks: list[Node], ident: str = "", classes: list[str] | None = None,
         attrs: list[list[str]] | None = None) -> Node:
     return {"t": "Div", "c": [[ident, classes or [], attrs or []], blocks]}
@@ -167,6 +171,21 @@ def stringify(node: Any, notes: bool = False) -> str:
         elif t in ("Code", "Math"):
             parts.append(el["c"][1])
     return "".join(parts)
+
+
+def without_prefix(inlines: list[Node], prefix: str) -> list[Node] | None:
+    """`inlines` without the words and spaces that read as `prefix` (and the spaces after it),
+    None where the prefix does not end between two of them or nothing would be left."""
+    words, i = "", 0
+    while i < len(inlines) and len(words.strip()) < len(prefix.strip()):
+        node = inlines[i]
+        if node["t"] not in ("Str", "Space", "SoftBreak"):
+            return None
+        words += node["c"] if node["t"] == "Str" else " "
+        i += 1
+    while i < len(inlines) and inlines[i]["t"] in ("Space", "SoftBreak"):
+        i += 1
+    return inlines[i:] if words.strip() == prefix.strip() and i < len(inlines) else None
 
 
 def rewrite(node: Any, fn: Callable[[Node], Node | None]) -> Any:

@@ -246,6 +246,38 @@ def appendix_letters(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+def typed_captions(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A caption typed with its label and number ("Рисунок 3.1 – Схема"), or such a paragraph
+    above a table or below a lone image: the build numbers captions (transforms/captions.py
+    takes the typed label off, and the paragraph for the caption); say what to write."""
+    # Imported here: the transforms package imports this module (image checks).
+    from .transforms.captions import caption_pattern, labelled, lone_image
+    patterns = {kind: caption_pattern(thesis, kind) for kind in ("figure", "table")}
+    found = []
+
+    def warn(text: str, advice: str) -> None:
+        typed = (patterns["figure"].match(text) or patterns["table"].match(text)).group(0).strip()
+        start = re.compile(r"^[ \t]*(?:!\[|:[ \t]*)?" + re.escape(typed), re.M)  # a paragraph, ![…], ": …"
+        path, line = thesis.locate(start) or (None, None)
+        found.append(Diagnostic("warning", f"caption {text.strip()!r} typed with its label and number: the "
+                                f"build numbers captions ({advice})", path, line, "caption.typed"))
+    for kind in ("Figure", "Table"):
+        for node in document.index.get(kind, []):
+            caption = ast.stringify(node["c"][1][1])
+            if patterns[kind.lower()].match(caption):
+                warn(caption, "left out of the outputs: write the caption without it")
+    for blocks in [document.blocks] + [d["c"][1] for d in document.index.get("Div", [])]:
+        for block, after in zip(blocks, blocks[1:]):
+            if after["t"] == "Table" and not ast.stringify(after["c"][1][1]).strip() and \
+                    labelled(block, patterns["table"]) is not None:
+                warn(ast.stringify(block["c"]), "this paragraph is taken as the table's caption: write it as "
+                     "': caption' after the table")
+            elif lone_image(block) is not None and labelled(after, patterns["figure"]) is not None:
+                warn(ast.stringify(after["c"]), "this paragraph is taken as the figure's caption: write it as "
+                     "'![caption](file)'")
+    return found
+
+
 CHECKS = [
     heading_levels,    # '##' used as the top level
     appendix_letters,  # a typed appendix letter that its place contradicts
@@ -256,6 +288,7 @@ CHECKS = [
     crossref.check,    # every @fig:/@tbl:/@eq:/@sec: reference names a label defined once
     typed_statistics,  # the реферат's "61 с., 3 рис." is computed, never typed
     heading_typing,    # no typed heading numbers, no final period
+    typed_captions,    # no typed "Рисунок 3.1 –" in or next to captions
 ]
 
 

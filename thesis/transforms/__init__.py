@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..context import Thesis
 from ..document import Document
-from . import abstract, citations, content, glossary, lists, numbering, raw, references, sourcelist, structure, tables
+from . import (abstract, captions, citations, content, glossary, lists, numbering, raw, references, sourcelist,
+               structure, tables)
 
 TRANSFORMS = [
     raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
@@ -15,6 +16,7 @@ TRANSFORMS = [
     content.image_paths,     # images as project-relative paths, decoded as the writers decode them
     lists.letter_lists,      # "а) … б) …" enumerations as paragraphs, not bullets
     structure.number_headings,  # structural headings, numbering, letter case, the outline
+    captions.typed_captions,    # "Рисунок 3.1 – Схема" typed: the label and number off, a paragraph a caption
     glossary.glossary_entries,  # terms/abbreviations: "термин — определение" from the left edge
     numbering.mark_equations,   # each display formula its own paragraph; "где" lines marked
     numbering.number_elements,  # figure, table and formula numbers, once for both outputs

@@ -177,16 +177,7 @@ def _without_typed_number(content: list, number: str) -> list:
     given = re.search(r"\d+(?:\.\d+)*", number or "")
     if not typed or not given or re.search(r"\d+(?:\.\d+)*", typed.group(1)).group(0) != given.group(0):
         return content
-    words, i = "", 0
-    while i < len(content) and len(words.strip()) < len(typed.group(1).strip()):
-        node = content[i]
-        if node["t"] not in ("Str", "Space", "SoftBreak"):
-            return content
-        words += node["c"] if node["t"] == "Str" else " "
-        i += 1
-    while i < len(content) and content[i]["t"] in ("Space", "SoftBreak"):
-        i += 1
-    return content[i:] if words.strip() == typed.group(1).strip() and i < len(content) else content
+    return ast.without_prefix(content, typed.group(1)) or content
 
 
 def _number(pattern: str, counters: list[int], level: int, thesis: Thesis) -> str:
