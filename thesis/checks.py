@@ -15,7 +15,7 @@ from . import ast, bibliography, crossref, lint
 from .bibliography import Bibliography
 from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
-from .document import TYPED_STATISTICS, Document
+from .document import TYPED_NUMBER, TYPED_STATISTICS, Document
 from .files import inside
 from .rawmarkup import HTML_FORMATS, meanings
 from .sources import FORBIDDEN_META
@@ -201,10 +201,6 @@ def typed_statistics(document: Document, thesis: Thesis) -> list[Diagnostic]:
                                         "counts pages, figures, tables, sources and appendices and prints its own",
                                         path, line, "abstract.typed"))
     return found
-
-
-TYPED_NUMBER = re.compile(r"^\s*(\d+\s+(тарау|бөлім)\.?|\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?)(\s|$)",
-                          re.I)
 
 
 def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:

@@ -50,6 +50,9 @@ LANDSCAPE = "landscape"          # class of a Div printed on landscape pages
 # A реферат statistics line typed by hand ("61 с., 3 рис., 4 табл."; "45 б., 2 сурет"; "61 p., 3 fig."):
 # the check warns, the transform replaces it with the computed one.
 TYPED_STATISTICS = re.compile(r"^\s*\d+\s*(с|стр|б|бет|p|pp|pages)\b\.?\s*,(\s*\d+\s*[^\d,;]+[,;]?){1,6}\s*$", re.I)
+# A heading typed with its number: "1.2 Title", "Глава 1", "2 тарау." (checks warn, structure leaves out)
+TYPED_NUMBER = re.compile(r"^\s*(\d+\s+(тарау|бөлім)\.?|\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?)(\s|$)",
+                          re.I)
 
 
 @dataclass

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 
 from .. import ast
-from ..checks import TYPED_NUMBER
 from ..context import Thesis
-from ..document import (FIGURE_PREFIX, KIND, LEVEL_RULES, RULE, STRUCTURAL, Document, Heading,
+from ..document import (FIGURE_PREFIX, KIND, LEVEL_RULES, RULE, STRUCTURAL, TYPED_NUMBER, Document, Heading,
                         set_attrs)
 
 
