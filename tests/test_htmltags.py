@@ -54,3 +54,25 @@ def test_nested_pairs_nest(tmp_path):
     made = htmltags.read_tags(pandoc.read("<sup>1<sup>2</sup></sup>", tmp_path, "test")[0]["blocks"])
     assert made == [{"t": "Para", "c": [{"t": "Superscript", "c": [
         {"t": "Str", "c": "1"}, {"t": "Superscript", "c": [{"t": "Str", "c": "2"}]}]}]}]
+
+
+def test_many_tags_take_one_pass_and_nest_boundedly(monkeypatch):
+    """20 000 unclosed tags, or 20 000 nested pairs: each tag looked at a bounded number of
+    times (a search for each one's partner took 160 s), the nesting cut at MAX_DEPTH."""
+    calls = 0
+    tag = htmltags._tag
+
+    def counted(node):
+        nonlocal calls
+        calls += 1
+        return tag(node)
+    monkeypatch.setattr(htmltags, "_tag", counted)
+    raw = lambda text: {"t": "RawInline", "c": ["html", text]}  # noqa: E731
+    unclosed = [raw("<b>"), {"t": "Str", "c": "x"}] * 20000
+    htmltags.read_tags([{"t": "Para", "c": unclosed}])
+    assert calls <= 3 * len(unclosed)
+    made = htmltags.read_tags([{"t": "Para", "c": [raw("<b>")] * 20000 + [raw("</b>")] * 20000}])
+    depth, node = 0, made[0]["c"]
+    while node and node[0]["t"] == "Strong":
+        depth, node = depth + 1, node[0]["c"]
+    assert depth == htmltags.MAX_DEPTH

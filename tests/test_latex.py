@@ -173,3 +173,13 @@ def test_an_unknown_key_in_a_latex_citation_is_an_error_at_its_line(tmp_path):
         build(_project(tmp_path, chapter, "p"), Options(), Reporter(quiet=True))
     found = [(d.path.rsplit("/", 1)[-1], d.line, d.message) for d in caught.value.diagnostics]
     assert found == [("05-leftovers.md", 5, "unknown citation key 'nosuchkey'")]
+
+
+def test_latex_nested_past_the_limits_stays_out_and_the_build_goes_on(tmp_path):
+    """3000 \\textbf inside one another: the LaTeX reader's AST is deeper than the parse lets
+    Markdown's be, so the piece stays raw (warned), and the rest of the chapter builds."""
+    chapter = "# Leftovers\n\n" + "\\textbf{" * 3000 + "x" + "}" * 3000 + " and \\emph{kept}.\n"
+    reporter = Reporter(quiet=True)
+    result = build(_project(tmp_path, chapter, "p"), Options(), reporter)
+    assert [d.line for d in reporter.diagnostics if d.code == "source.raw-latex"] == [3]
+    assert "and kept." in " ".join(pdf_pages(result.outputs["pdf"]))

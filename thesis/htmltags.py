@@ -20,6 +20,7 @@ from .rawmarkup import HTML_FORMATS
 ELEMENTS = {"b": "Strong", "strong": "Strong", "i": "Emph", "em": "Emph", "u": "Underline", "ins": "Underline",
             "sup": "Superscript", "sub": "Subscript", "s": "Strikeout", "strike": "Strikeout", "del": "Strikeout"}
 _TAG = re.compile(r"<(/?)([A-Za-z]+)\s*>")
+MAX_DEPTH = 8  # tag pairs inside one another; deeper ones stay raw (guards.MAX_INLINE_DEPTH: 16 in all)
 
 
 def read_tags(blocks: list) -> list:
@@ -56,35 +57,30 @@ def _tag(node: dict) -> tuple[bool, str] | None:
 
 
 def _paired(inlines: list) -> list:
-    """`inlines` with each opening tag and its partner (nesting counted) made one element."""
-    out: list = []
-    i = 0
-    while i < len(inlines):
-        tag = _tag(inlines[i])
-        if tag is None or tag[0]:
-            out.append(inlines[i])
-            i += 1
+    """`inlines` with each opening tag and the closing tag that ends it made one element, in
+    one pass (a stack of open tags: linear however many tags there are). An opening tag left
+    open at the end, one whose closing partner comes after another tag's, or one opened more
+    than `MAX_DEPTH` deep stays raw, with what followed it."""
+    stack: list[tuple[dict | None, list]] = [(None, [])]  # (opening tag, what follows it so far)
+    open_names: dict[str, int] = {}
+    for node in inlines:
+        tag = _tag(node)
+        if tag is not None and not tag[0] and len(stack) <= MAX_DEPTH:
+            stack.append((node, []))
+            open_names[tag[1]] = open_names.get(tag[1], 0) + 1
             continue
-        end = _partner(inlines, i, tag[1])
-        if end is None:
-            out.append(inlines[i])  # left raw: warned at its line
-            i += 1
+        if tag is not None and tag[0] and open_names.get(tag[1]):
+            while True:  # the tags opened after this one's partner stay raw inside it
+                opening, content = stack.pop()
+                name = _tag(opening)[1]
+                open_names[name] -= 1
+                if name == tag[1]:
+                    stack[-1][1].append({"t": ELEMENTS[name], "c": content})
+                    break
+                stack[-1][1].extend([opening, *content])
             continue
-        out.append({"t": ELEMENTS[tag[1]], "c": _paired(inlines[i + 1:end])})
-        i = end + 1
-    return out
-
-
-def _partner(inlines: list, start: int, name: str) -> int | None:
-    """The index of the closing tag that closes the opening one at `start`, if in this list."""
-    depth = 0
-    for j in range(start + 1, len(inlines)):
-        tag = _tag(inlines[j])
-        if tag is not None and tag[1] == name:
-            if not tag[0]:
-                depth += 1
-            elif depth:
-                depth -= 1
-            else:
-                return j
-    return None
+        stack[-1][1].append(node)
+    while len(stack) > 1:  # never closed: raw, as written
+        opening, content = stack.pop()
+        stack[-1][1].extend([opening, *content])
+    return stack[0][1]

@@ -16,11 +16,11 @@ those are not read here.
 
 from __future__ import annotations
 
-import json
+import copy
 import re
 from pathlib import Path
 
-from . import ast, pandoc
+from . import ast, guards, pandoc
 from .diagnostics import UserError
 from .rawmarkup import TEX_FORMATS, meanings
 
@@ -73,6 +73,8 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
     read = _read([node["c"][1] for node in pieces], cwd, what) if pieces else None
     replacements: dict[int, list] = {}
     for node, made in zip(pieces, read or ()):
+        if made is None:
+            continue  # stays raw (warned)
         _as_markdown_gives(made, cwd)
         if node["t"] == "RawBlock":
             replacements[id(node)] = [_tight(block) for block in made]
@@ -100,24 +102,39 @@ def _labelled_headings(blocks: list) -> None:
             inlines.pop()
 
 
-def _read(texts: list[str], cwd: Path, what: str) -> list[list[dict]] | None:
-    """Each TeX text's blocks, from one run of pandoc's LaTeX reader; None if the pieces did not
-    come back apart (they then stay raw)."""
-    source = f"\n\n{_CUT}\n\n".join(texts)
+def _read(texts: list[str], cwd: Path, what: str) -> list[list[dict] | None]:
+    """Each TeX text's blocks (None for one that stays raw), from one run of pandoc's LaTeX
+    reader; should that run fail, or its pieces not come back apart, each half is read again
+    (a piece the reader refuses keeps no other raw, in ~2 log n more runs)."""
+    made = _run(f"\n\n{_CUT}\n\n".join(texts), cwd, what)
+    if made is not None:
+        out: list[list[dict]] = [[]]
+        for block in made:
+            if block["t"] == "Para" and block["c"] == [{"t": "Str", "c": _CUT}]:
+                out.append([])
+            else:
+                out[-1].append(block)
+        if len(out) == len(texts):
+            return out
+    if len(texts) == 1:
+        return [None]
+    half = len(texts) // 2
+    return _read(texts[:half], cwd, what) + _read(texts[half:], cwd, what)
+
+
+def _run(source: str, cwd: Path, what: str) -> list[dict] | None:
+    """The blocks pandoc's LaTeX reader makes of `source`; None where it refuses the TeX or its
+    AST nests past the limits the parse holds Markdown to (the piece then stays raw, warned)."""
     try:
         stdout, _ = pandoc.run(["--from", "latex", "--to", "json", "--sandbox"], source.encode(), cwd,
                                f"reading the LaTeX in {what}")
+        return guards.decode(stdout)["blocks"]
+    except guards.TooDeep:
+        return None
     except UserError as exc:
         if exc.diagnostic.code != "tool.pandoc":
             raise
-        return None  # TeX this reader refuses: left raw, and warned about as before
-    out: list[list[dict]] = [[]]
-    for block in json.loads(stdout)["blocks"]:
-        if block["t"] == "Para" and block["c"] == [{"t": "Str", "c": _CUT}]:
-            out.append([])
-        else:
-            out[-1].append(block)
-    return out if len(out) == len(texts) else None
+        return None
 
 
 def _as_markdown_gives(blocks: list, cwd: Path) -> None:
@@ -136,7 +153,7 @@ def _as_markdown_gives(blocks: list, cwd: Path) -> None:
         caption = [inline for block in figure["c"][1][1] for inline in block.get("c", [])]
         for image in ast.find(figure["c"][2], {"Image"}):
             if not image["c"][1]:
-                image["c"][1] = json.loads(json.dumps(caption))
+                image["c"][1] = copy.deepcopy(caption)
     for image in ast.find(blocks, {"Image"}):
         target = image["c"][2]
         if not Path(target[0]).suffix:
