@@ -92,6 +92,10 @@ SNIPPETS = [
     "Figure~\\ref{fig:x}", "## H \\label{sec:x}", "\\textbf{", "\\footnote{\\footnote{x}}",
     # inline HTML formatting, paired (thesis/htmltags.py) or not
     '<sup>#read("inside-secret.txt")</sup>', "<b><i>x</b></i>", "<sub>", "</sup>", "<u>[@leak]</u>",
+    # captions and headings typed the Word way (transforms/captions.py, structure.py)
+    "Таблица 1 – Показатели\n\n| a | b |\n|---|---|\n| 1 | 2 |", "![](link-out.txt)\n\nРисунок 1 – x",
+    "![Рис. 1. #read(\"inside-secret.txt\")](link-out.txt)", "# 1. Глава", "## 1.1 Раздел", "# ГЛАВА 1.",
+    ": Таблица 1 — \n\n| a |\n|---|\n| 1 |", "Рисунок 1 –",
 ]
 
 

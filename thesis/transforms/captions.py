@@ -76,8 +76,9 @@ def labelled(block: dict, pattern: re.Pattern) -> list | None:
 
 def lone_image(block: dict) -> dict | None:
     """The image of a paragraph that holds only an image (pandoc's uncaptioned image)."""
-    inlines = [node for node in block["c"] if node["t"] not in ("Space", "SoftBreak")] \
-        if block["t"] in ("Para", "Plain") else []
+    if block["t"] not in ("Para", "Plain") or len(block["c"]) > 3:  # an image, maybe spaces around
+        return None
+    inlines = [node for node in block["c"] if node["t"] not in ("Space", "SoftBreak")]
     return inlines[0] if len(inlines) == 1 and inlines[0]["t"] == "Image" else None
 
 
