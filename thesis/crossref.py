@@ -22,6 +22,27 @@ XREF = "xref"  # class of the Span the parse's filter makes of a reference
 _EQ_LABEL = re.compile(r"^\{#(eq:[^\s{}]+)\}$")
 
 
+_QUARTO = re.compile(r"^(fig|tbl|eq|sec)-(?=\S)", re.I)
+_QUARTO_EQ = re.compile(r"^\{#eq-([^\s{}]+)\}$")
+
+
+def quarto_labels(node) -> None:
+    """Quarto's cross-reference syntax as pandoc-crossref's (in place, before `take_out`):
+    `{#fig-x}` ids on figures, tables, headings and `$$ … $$ {#eq-x}`, and `@fig-x` / `@Tbl-x`
+    references, become `fig:x`… (Quarto takes every key with such a prefix for a reference)."""
+    for element in ast.find(node, {"Cite", "Figure", "Table", "Header", "Div", "Span", "Image", "Str"}):
+        t = element["t"]
+        if t == "Cite":
+            for citation in element["c"][0]:
+                citation["citationId"] = _QUARTO.sub(r"\1:", citation["citationId"])
+        elif t == "Str":
+            if element["c"].startswith("{#eq-"):
+                element["c"] = _QUARTO_EQ.sub(r"{#eq:\1}", element["c"])
+        else:
+            attr = ast.attr(element)
+            attr[0] = _QUARTO.sub(r"\1:", attr[0])
+
+
 def take_out(node) -> None:
     """pandoc-crossref references out of citeproc's way (in place, before it runs): each Cite's
     reference keys become a Span of class `xref` (keys and modes as attributes, the typed text
@@ -116,7 +137,8 @@ def is_reference(node: Node) -> bool:
 
 
 def _place(thesis, key: str) -> tuple:
-    pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
+    prefix, _, rest = key.partition(":")  # written "@fig:x", or Quarto's "@fig-x"
+    pattern = re.compile("@" + re.escape(prefix) + "[:-]" + re.escape(rest) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
     return thesis.locate(pattern) or (None, None)
 
 
@@ -132,7 +154,9 @@ def check(document, thesis) -> list:
         return []  # no references and no labels (the usual thesis): one look at the index, no walk
     for label, _ in labels(document.blocks):
         if label in defined:
-            path, line = thesis.locate("{#" + label + "}") or (None, None)
+            prefix, _, rest = label.partition(":")
+            path, line = thesis.locate(re.compile(r"\{#" + re.escape(prefix) + "[:-]" + re.escape(rest) + r"[\s}]")) \
+                or (None, None)
             found.append(Diagnostic("error", f"label {label!r} is defined twice", path, line, "xref.duplicate"))
         defined[label] = label
     defined.update((label, label) for label in _raw_equation_labels(document))

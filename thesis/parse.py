@@ -90,6 +90,7 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
     if any("<" in c.text for c in thesis.chapters):
         htmltags.read_tags(doc["blocks"])
     if crossrefs:
+        crossref.quarto_labels(doc["blocks"])
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(citeproc.digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
                               sum(len(c.text) for c in thesis.chapters))
@@ -112,6 +113,7 @@ def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dic
     if "<" in part.text:
         htmltags.read_tags(doc["blocks"])
     if crossrefs:
+        crossref.quarto_labels(doc["blocks"])
         crossref.take_out(doc["blocks"])
     piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))
     ids = [b["c"][1][0] for b in ast.walk(doc["blocks"]) if b["t"] == "Header" and b["c"][1][0]]
@@ -177,7 +179,7 @@ NUMERIC_CITATION = """<citation xmlns="http://purl.org/net/xbiblio/csl" collapse
 
 
 # A pandoc-crossref reference can only be written with one of these prefixes after "@".
-_CROSSREF = re.compile(r"@(?:fig|tbl|eq|sec|Fig|Tbl|Eq|Sec):")
+_CROSSREF = re.compile(r"@(?:fig|tbl|eq|sec|Fig|Tbl|Eq|Sec)[:-]")  # ":" pandoc-crossref's, "-" Quarto's
 
 
 def numeric_style(note_style: Path, cache: Path) -> Path:

@@ -1,0 +1,59 @@
+"""A chapter written for Quarto (`{#fig-x}`, `@fig-x`) prints as the same chapter written for
+pandoc-crossref (`{#fig:x}`, `@fig:x`) does; an undefined one is an error at its line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import docx_texts, pdf_pages
+from thesis import scaffold
+from thesis.build import Options, build
+from thesis.diagnostics import Reporter, UserError
+
+CROSSREF = """# Results {#sec:results}
+
+@Fig:flow shows the flow; @tbl:data lists the data, formula [-@eq:sum] sums it (see @sec:results).
+
+![The flow](images/figure.png){#fig:flow}
+
+: The data {#tbl:data}
+
+| A | B |
+|---|---|
+| 1 | 2 |
+
+$$ s = a + b $$ {#eq:sum}
+
+As [@fig:flow; @tbl:data] show [@smith2018journal, p. 3].
+"""
+QUARTO = CROSSREF.replace(":results", "-results").replace(":flow", "-flow").replace(":data", "-data") \
+    .replace(":sum", "-sum").replace("@Fig:", "@Fig-")
+
+
+def _built(tmp_path, chapter: str, name: str):
+    root = tmp_path / name
+    scaffold.create(root, "kz-diploma", "en")
+    (root / "content" / "05-results.md").write_text(chapter, encoding="utf-8")
+    result = build(root, Options(), Reporter(quiet=True))
+    pdf = re.sub(r"\s+", " ", " ".join(pdf_pages(result.outputs["pdf"])))
+    return pdf, " ".join(docx_texts(result.outputs["docx"], "word/document.xml"))
+
+
+def test_quarto_cross_references_print_as_pandoc_crossref_ones(tmp_path):
+    assert "@fig:" not in QUARTO and "{#fig-flow}" in QUARTO and "@Fig-flow" in QUARTO
+    quarto = _built(tmp_path, QUARTO, "quarto")
+    assert quarto == _built(tmp_path, CROSSREF, "crossref")
+    assert "Figure 2 shows the flow; Table 2 lists the data, formula 2 sums it (see 2). " in quarto[0]
+    assert "As Figure 2, Table 2 show" in quarto[0]
+
+
+def test_an_undefined_quarto_reference_is_an_error_at_its_line(tmp_path):
+    root = tmp_path / "p"
+    scaffold.create(root, "kz-diploma", "en")
+    (root / "content" / "05-results.md").write_text("# Results\n\nSee @fig-nowhere.\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(root, Options(), Reporter(quiet=True))
+    found = [(d.code, d.line) for d in caught.value.diagnostics]
+    assert found == [("xref.undefined", 3)]
