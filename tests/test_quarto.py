@@ -57,3 +57,21 @@ def test_an_undefined_quarto_reference_is_an_error_at_its_line(tmp_path):
         build(root, Options(), Reporter(quiet=True))
     found = [(d.code, d.line) for d in caught.value.diagnostics]
     assert found == [("xref.undefined", 3)]
+
+
+def test_quarto_shortcodes_a_page_break_or_left_out_and_said_where(tmp_path):
+    root = tmp_path / "p"
+    scaffold.create(root, "kz-diploma", "en")
+    chapter = ("# Results\n\nBefore the break.\n\n{{< pagebreak >}}\n\nAfter the break, version {{< var version >}} "
+               "here.\n\n{{< include _part.qmd >}}\n\n```\n{{< var in-code >}}\n```\n")
+    (root / "content" / "05-results.md").write_text(chapter, encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    result = build(root, Options(), reporter)
+    pages = pdf_pages(result.outputs["pdf"])
+    before = next(i for i, page in enumerate(pages) if "Before the break." in page)
+    after = next(i for i, page in enumerate(pages) if "After the break, version here." in page)
+    assert after == before + 1 and "{{<" not in pages[before]
+    assert "{{< var in-code >}}" in pages[after]  # code is printed as written
+    assert [(d.code, d.line) for d in reporter.warnings if d.code == "source.shortcode"] == \
+        [("source.shortcode", 7), ("source.shortcode", 9)]
+    assert "version here." in " ".join(docx_texts(result.outputs["docx"], "word/document.xml"))

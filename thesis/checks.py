@@ -242,6 +242,25 @@ def appendix_letters(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+def quarto_shortcodes(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A Quarto shortcode other than `{{< pagebreak >}}` is left out (transforms/raw.py): say so
+    at its line, with what to write instead."""
+    if not any("{{<" in chapter.text for chapter in thesis.chapters):
+        return []
+    from .rawmarkup import SHORTCODE
+    advice = {"include": "paste the file's text into a chapter, or list it under chapters: in thesis.yaml",
+              "var": "write the value itself", "meta": "write the value itself"}
+    found = []
+    for node in ast.find(document.blocks, {"Para", "Plain"}):
+        for match in SHORTCODE.finditer(ast.stringify(node["c"])):
+            if match.group(1) != "pagebreak":
+                path, line = thesis.locate(re.compile(r"\{\{<\s*" + re.escape(match.group(1)))) or (None, None)
+                found.append(Diagnostic("warning", f"Quarto shortcode {match.group(0)!r} left out: "
+                                        f"{advice.get(match.group(1), 'write it in Markdown')}", path, line,
+                                        "source.shortcode"))
+    return found
+
+
 def typed_captions(document: Document, thesis: Thesis) -> list[Diagnostic]:
     """A caption typed with its label and number ("Рисунок 3.1 – Схема"), or such a paragraph
     above a table or below a lone image: the build numbers captions (transforms/captions.py
@@ -285,6 +304,7 @@ CHECKS = [
     typed_statistics,  # the реферат's "61 с., 3 рис." is computed, never typed
     heading_typing,    # no typed heading numbers, no final period
     typed_captions,    # no typed "Рисунок 3.1 –" in or next to captions
+    quarto_shortcodes,  # {{< include … >}} and the like: left out, said where
 ]
 
 

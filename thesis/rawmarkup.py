@@ -22,6 +22,7 @@ _ENV = re.compile(r"^\s*\\begin\{(\w+)(\*?)\}(?:\{\d+\})?(.*)\\end\{\1\2\}\s*$",
 _LABEL = re.compile(r"\\label\{([^}]*)\}")
 _REF = re.compile(r"^\\(ref|eqref|autoref|cref|Cref)\{([^}]*)\}$")
 _NO_NUMBER = re.compile(r"\\(nonumber|notag)\b")
+SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)[^>]*>\}\}")  # Quarto's `{{< pagebreak >}}`, `{{< include f >}}`
 ADVICE = {
     r"\pagenumbering": "the profile sets page numbering",
     r"\maketitle": "the build makes the title page from thesis.yaml",

@@ -10,6 +10,7 @@ from . import (abstract, captions, citations, content, glossary, lists, numberin
 
 TRANSFORMS = [
     raw.raw_markup,       # raw LaTeX/HTML as meant: page breaks, equations, refs; comments dropped
+    raw.quarto_shortcodes,  # {{< pagebreak >}} a page break; other Quarto shortcodes out
     sourcelist.localize,  # each note and entry in its source's language (repeat_terms: source)
     sourcelist.ibid_without_page,  # "Там же." for a page-less repeat of the note before (GOST R 7.0.5)
     citations.unparenthesize_in_notes,  # "См.: Барановский …", not "См.: (Барановский …)"

@@ -1,13 +1,14 @@
 """Raw LaTeX and HTML replaced by what the author meant (see `rawmarkup`): page breaks,
 display equations (with their labels, as pandoc-crossref writes them), references, the
-generated lists; comments and what the check stage warned about are left out."""
+generated lists; comments and what the check stage warned about are left out. Quarto's
+shortcodes likewise: `{{< pagebreak >}}` a page break, any other left out (warned)."""
 
 from __future__ import annotations
 
 from .. import ast
 from ..context import Thesis
 from ..document import LIST_OF, PAGE_BREAK, Document, map_blocks
-from ..rawmarkup import meanings
+from ..rawmarkup import SHORTCODE, meanings
 
 
 def raw_markup(document: Document, thesis: Thesis) -> None:
@@ -75,3 +76,39 @@ def _reference(label: str, text: str, number_only: bool = True) -> dict:
     citation = {"citationId": label, "citationPrefix": [], "citationSuffix": [],
                 "citationMode": {"t": mode}, "citationNoteNum": 0, "citationHash": 0}
     return {"t": "Cite", "c": [[citation], [ast.Str(text)]]}
+
+
+def quarto_shortcodes(document: Document, thesis: Thesis) -> None:
+    """`{{< pagebreak >}}` alone in its paragraph a page break; every other shortcode (`{{< var
+    x >}}`, `{{< include f.qmd >}}`: Quarto's, not pandoc's) taken out of the text."""
+    if not any("{{<" in chapter.text for chapter in thesis.chapters):
+        return  # the usual case: no walk
+    document.ast["blocks"] = map_blocks(document.blocks, _shortcode_block)
+    for node in ast.find(document.blocks, {"Para", "Plain"}):
+        if any(i["t"] == "Str" and i["c"].startswith("{{<") for i in node["c"]):
+            node["c"] = _without_shortcodes(node["c"])
+
+
+def _shortcode_block(block: dict) -> list[dict] | None:
+    if block["t"] not in ("Para", "Plain") or not (match := SHORTCODE.fullmatch(ast.stringify(block["c"]).strip())):
+        return None
+    return [ast.Div([], "", [PAGE_BREAK])] if match.group(1) == "pagebreak" else []
+
+
+def _without_shortcodes(inlines: list) -> list:
+    """Inlines without the words of each `{{< … >}}` (and one space around it)."""
+    out: list = []
+    inside = False
+    for node in inlines:
+        if node["t"] == "Str" and node["c"].startswith("{{<"):
+            inside = True
+        if not inside:
+            out.append(node)
+        elif node["t"] == "Str" and node["c"].endswith(">}}"):
+            inside = False
+            rest = node["c"][node["c"].index(">}}") + 3:]
+            if rest:
+                out.append(ast.Str(rest))
+    while len(out) > 1 and out[-1]["t"] in ("Space", "SoftBreak"):
+        out.pop()
+    return [n for i, n in enumerate(out) if not (n["t"] == "Space" and i and out[i - 1]["t"] == "Space")]
