@@ -24,18 +24,18 @@ from . import ast, guards, pandoc
 from .diagnostics import UserError
 from .rawmarkup import TEX_FORMATS, meanings
 
-# Commands pandoc's LaTeX reader turns into what Markdown would have made (measured one by one;
-# an unknown command is dropped by that reader with its argument, so only these are read).
+# Commands pandoc's LaTeX reader turns into what Markdown would have made (each read by it and
+# looked at; an unknown command is dropped by that reader with its argument, so only these are).
 COMMANDS = frozenset({
     "textbf", "textit", "emph", "textsl", "underline", "texttt", "textsc", "textup", "textmd", "textrm",
     "textnormal", "textsuperscript", "textsubscript", "mbox", "enquote",
     "cite", "citep", "citet", "parencite", "textcite", "autocite", "citeauthor", "citeyear", "footcite",
     "Cite", "Parencite", "Textcite", "Autocite",
     "footnote", "url", "href",
-    "item", "ldots", "dots", "textendash", "textemdash", "LaTeX", "TeX",
+    "item", "ldots", "dots", "LaTeX", "TeX",  # not \textendash, \textemdash: that reader drops them
     # figures and tables: a Figure with its caption and label, a Table from `tabular`
     "includegraphics", "caption", "label", "centering", "textwidth", "linewidth", "columnwidth",
-    "hline", "toprule", "midrule", "bottomrule", "cline", "multicolumn", "multirow",
+    "hline", "toprule", "midrule", "bottomrule", "multicolumn", "multirow",  # not \cline: read as a cell
 })
 ENVIRONMENTS = frozenset({"itemize", "enumerate", "description", "quote", "quotation", "center",
                           "figure", "figure*", "table", "table*", "tabular", "tabularx", "longtable"})
@@ -70,9 +70,9 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
     _labelled_headings(blocks)
     raws = [node for node in raws if node["c"][1]]
     pieces = [node for node in raws if convertible(node)]
-    read = _read([node["c"][1] for node in pieces], cwd, what) if pieces else None
+    read = _read([node["c"][1] for node in pieces], cwd, what) if pieces else []
     replacements: dict[int, list] = {}
-    for node, made in zip(pieces, read or ()):
+    for node, made in zip(pieces, read):
         if made is None:
             continue  # stays raw (warned)
         _as_markdown_gives(made, cwd)
