@@ -161,8 +161,8 @@ def test_a_latex_reference_to_no_label_is_an_error_at_its_line(tmp_path, ref, me
 def test_convertible_is_the_listed_commands_only():
     assert latex.convertible({"t": "RawInline", "c": ["tex", "\\textbf{a \\emph{b}}"]})
     assert latex.convertible({"t": "RawBlock", "c": ["latex", "\\begin{itemize}\n\\item a\n\\end{itemize}"]})
-    for text in ("\\textbf{\\foo{a}}", "\\input{x}", "\\newpage", "a \\textendash{} b", "\\cline{1-2}", "\\ref{fig:x}", "\\begin{tikzpicture}a\\end{tikzpicture}",
-                 "\\begin{equation}x\\end{equation}"):
+    for text in ("\\textbf{\\foo{a}}", "\\input{x}", "\\newpage", "a \\textendash{} b", "\\cline{1-2}",
+                 "\\ref{fig:x}", "\\begin{tikzpicture}a\\end{tikzpicture}", "\\begin{equation}x\\end{equation}"):
         assert not latex.convertible({"t": "RawInline", "c": ["tex", text]}), text
     assert not latex.convertible({"t": "RawInline", "c": ["html", "<b>a</b>"]})
 
