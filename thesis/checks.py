@@ -163,10 +163,11 @@ def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[
             if not crossref.is_label(citation["citationId"]):  # @fig:x… are the crossref check's
                 places.setdefault(citation["citationId"], [])
     for key, where in places.items():
-        # `[@key]`, or `\cite{a,key}` / `\textcite[p.~5]{key}` left from LaTeX (latex.py)
-        pattern = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])|"
-                             r"\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]]*\])*\{(?:[^}]*,)?\s*" + re.escape(key) + r"\s*[,}]")
-        where.append(thesis.locate(pattern) or (None, None))
+        # `[@key]`, else `\cite{a,key}` / `\textcite[p.~5]{key}` left from LaTeX (latex.py): two
+        # searches, as one alternation would lose the regex engine's search for the literal "@key"
+        written = re.compile("@" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
+        latex = re.compile(r"\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]]*\])*\{(?:[^}]*,)?\s*" + re.escape(key) + r"\s*[,}]")
+        where.append(thesis.locate(written) or thesis.locate(latex) or (None, None))
     return places
 
 
@@ -266,8 +267,10 @@ def typed_captions(document: Document, thesis: Thesis) -> list[Diagnostic]:
     above a table or below a lone image: the build numbers captions (transforms/captions.py
     takes the typed label off, and the paragraph for the caption); say what to write."""
     # Imported here: the transforms package imports this module (image checks).
-    from .transforms.captions import caption_pattern, labelled, lone_image
+    from .transforms.captions import caption_pattern, labelled, lone_image, typed_anywhere
     patterns = {kind: caption_pattern(thesis, kind) for kind in ("figure", "table")}
+    if not typed_anywhere(thesis):
+        return []
     found = []
 
     def warn(text: str, advice: str) -> None:
