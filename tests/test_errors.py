@@ -150,3 +150,16 @@ def test_placeholder_warnings_stay_whatever_thesis_yaml_says(project, capsys):
     assert code == 1
     assert err == ["thesis.yaml:15: error: suppress_warnings: cannot be suppressed: thesis.placeholder "
                    "[config.invalid]"]
+
+
+def test_obsidian_links_are_warned_at_their_lines(tmp_path):
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("minimal", tmp_path)
+    (root / "content" / "05-links.md").write_text(
+        "# Сілтемелер\n\nҚараңыз [[Бірінші тарау]] және [[Бірінші тарау|онда]].\n\n![[figure.png]]\n\n"
+        "Тізім [[1], [2]] емес.\n", encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    build(root, Options(targets=("pdf",)), reporter)
+    found = [(d.line, d.message.split(" is ")[0]) for d in reporter.warnings if d.code == "source.wikilink"]
+    assert found == [(3, "'[[Бірінші тарау]]'"), (3, "'[[Бірінші тарау|онда]]'"), (5, "'![[figure.png]]'")]

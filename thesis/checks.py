@@ -312,8 +312,29 @@ CHECKS = [
 
 
 # Checks of the source files themselves (no AST): they run while pandoc parses.
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]*))?\]\]")
+
+
+def wikilinks(document: Document | None, thesis: Thesis, cache: Path | None = None) -> list[Diagnostic]:
+    """Obsidian's `[[Page]]` and `![[image.png]]`, which Markdown prints as written: say what to
+    write instead, at the line."""
+    found = []
+    for chapter in thesis.chapters:
+        if "[[" not in chapter.text:
+            continue
+        for match in _WIKILINK.finditer(chapter.text):
+            line = chapter.text.count("\n", 0, match.start()) + 1
+            target, words = match.group(2).strip(), (match.group(3) or match.group(2)).strip()
+            advice = (f"write ![caption]({target}) with the file's path in the project" if match.group(1) else
+                      f"write the words themselves, or [{words}](#id) to a heading's {{#id}}")
+            found.append(Diagnostic("warning", f"{match.group(0)!r} is an Obsidian link, printed as written: {advice}",
+                                    display_path(chapter.path), line, "source.wikilink"))
+    return found
+
+
 SOURCE_CHECKS = [
     lint.check_sources,  # typography: mojibake, mixed scripts, quotes, dashes, initials (lint.*)
+    wikilinks,           # Obsidian's [[Page]] / ![[image.png]]: printed as written, said where
 ]
 
 
