@@ -75,3 +75,18 @@ def test_quarto_shortcodes_a_page_break_or_left_out_and_said_where(tmp_path):
     assert [(d.code, d.line) for d in reporter.warnings if d.code == "source.shortcode"] == \
         [("source.shortcode", 7), ("source.shortcode", 9)]
     assert "version here." in " ".join(docx_texts(result.outputs["docx"], "word/document.xml"))
+
+
+def test_quarto_figure_and_table_divs_are_a_figure_and_a_table(tmp_path):
+    divs = ("# Results\n\n@fig-flow and @tbl-data.\n\n::: {#fig-flow}\n![](images/figure.png)\n\nThe flow\n:::\n\n"
+            "::: {#tbl-data}\n| A | B |\n|---|---|\n| 1 | 2 |\n\nThe data\n:::\n")
+    crossref = ("# Results\n\n@fig:flow and @tbl:data.\n\n![The flow](images/figure.png){#fig:flow}\n\n"
+                ": The data {#tbl:data}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
+    quarto = _built(tmp_path, divs, "quarto")
+    assert quarto == _built(tmp_path, crossref, "crossref")
+    assert "Figure 2 and Table 2." in quarto[0] and "Figure 2 — The flow" in quarto[0]
+
+
+def test_a_quarto_figure_div_nothing_refers_to_is_a_figure_too(tmp_path):
+    quarto = _built(tmp_path, "# Results\n\n::: {#fig-flow}\n![](images/figure.png)\n\nThe flow\n:::\n", "quarto")
+    assert "Figure 2 — The flow" in quarto[0]

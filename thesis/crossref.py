@@ -11,6 +11,7 @@ keys and citation modes as attributes.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from . import ast
@@ -41,6 +42,28 @@ def quarto_labels(node) -> None:
         else:
             attr = ast.attr(element)
             attr[0] = _QUARTO.sub(r"\1:", attr[0])
+    _quarto_divs(node)
+
+
+def _quarto_divs(node) -> None:
+    """Quarto's figure and table divs, `::: {#fig-x}` around an image (or a table) and its
+    caption paragraph, as the Figure (Table) pandoc-crossref's `{#fig:x}` makes."""
+    holders = ast.find(node, {"Div", "BlockQuote", "Note"})
+    for blocks in [node] + [h["c"][1] if h["t"] == "Div" else h["c"] for h in holders]:
+        for i, block in enumerate(blocks):
+            if block["t"] != "Div" or len(block["c"][1]) != 2 or block["c"][1][1]["t"] != "Para":
+                continue
+            ident, (inner, caption) = block["c"][0][0], block["c"][1]
+            kind = ident.partition(":")[0]
+            image = inner["c"][0] if inner["t"] in ("Para", "Plain") and len(inner["c"]) == 1 else None
+            if kind == "fig" and image is not None and image["t"] == "Image":
+                image["c"][1] = image["c"][1] or copy.deepcopy(caption["c"])
+                blocks[i] = {"t": "Figure", "c": [[ident, [], []], [None, [ast.Plain(caption["c"])]],
+                                                  [ast.Plain([image])]]}
+            elif kind == "tbl" and inner["t"] == "Table" and not inner["c"][1][1]:
+                inner["c"][0][0] = ident
+                inner["c"][1] = [None, [ast.Plain(caption["c"])]]
+                blocks[i] = inner
 
 
 def take_out(node) -> None:

@@ -179,7 +179,9 @@ NUMERIC_CITATION = """<citation xmlns="http://purl.org/net/xbiblio/csl" collapse
 
 
 # A pandoc-crossref reference can only be written with one of these prefixes after "@".
-_CROSSREF = re.compile(r"@(?:fig|tbl|eq|sec|Fig|Tbl|Eq|Sec)[:-]")  # ":" pandoc-crossref's, "-" Quarto's
+# A reference ("@fig:x" pandoc-crossref's, "@fig-x" Quarto's) or a Quarto label ("{#fig-x}": its
+# figure and table divs are made figures and tables even when nothing refers to them).
+_CROSSREF = re.compile(r"@(?:fig|tbl|eq|sec|Fig|Tbl|Eq|Sec)[:-]|\{#(?:fig|tbl|eq|sec)-")
 
 
 def numeric_style(note_style: Path, cache: Path) -> Path:
