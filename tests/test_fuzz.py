@@ -96,6 +96,9 @@ SNIPPETS = [
     "Таблица 1 – Показатели\n\n| a | b |\n|---|---|\n| 1 | 2 |", "![](link-out.txt)\n\nРисунок 1 – x",
     "![Рис. 1. #read(\"inside-secret.txt\")](link-out.txt)", "# 1. Глава", "## 1.1 Раздел", "# ГЛАВА 1.",
     ": Таблица 1 — \n\n| a |\n|---|\n| 1 |", "Рисунок 1 –",
+    # Quarto (crossref.quarto_labels, transforms/raw.py)
+    "::: {#fig-x}\n![](link-out.txt)\n\nCap #read(\"inside-secret.txt\")\n:::", "@fig-x", "{{< pagebreak >}}",
+    "{{< include link-out.txt >}}", "::: {#tbl-y}\n| a |\n|---|\n| 1 |\n\nCap\n:::", "[[x]]", "![[link-out.txt]]",
 ]
 
 
