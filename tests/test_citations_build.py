@@ -96,3 +96,17 @@ def test_a_note_citing_sources_in_two_languages_gives_each_its_own_words(tmp_pat
     ]
     pdf = " ".join(pdf_pages(result.outputs["pdf"]))
     assert "Haas E. B. Op. cit. P. 443; Барановский В. Г. Указ. соч. С. 4." in pdf
+
+
+def test_initials_pages_and_counts_are_never_broken_from_their_words(cited):
+    """No-break spaces in the notes and the source list: "Барановский В. Г.", "С. 200", "264 с."
+    (docx_texts folds them into spaces, so the XML is read as it is)."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(cited.outputs["docx"]) as z:
+        notes = re.sub(r"<[^>]+>", "", z.read("word/footnotes.xml").decode())
+        body = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode())
+    nb = "\u00a0"
+    assert f"Барановский{nb}В.{nb}Г." in notes and f"С.{nb}200." in notes and f"Haas{nb}E.{nb}B." in notes
+    assert f"Барановский{nb}В.{nb}Г." in body and f"264{nb}с." in body
+    assert f"Т.{nb}1." in body and "Москва: Наука" in body  # other spaces stay breakable

@@ -24,6 +24,7 @@ TRANSFORMS = [
     numbering.resolve_references,  # @fig:x, [-@eq:x], @sec:x as "рис. 1.2", "2.3", "2.1"
     references.place_source_list,  # the source list under its heading
     sourcelist.group_source_list,  # grouped, sorted and numbered the university's way
+    citations.initials_together,  # "В. Г.", "С. 45" in notes and the list never broken at a line's end
     abstract.abstract_statistics,  # реферат: "61 с., 3 рис., …" counted, key words in capitals
     tables.format_tables,    # body cells left, header cells centred (as the profile says); column
                              # widths from the content: no word broken in a narrow column
