@@ -741,3 +741,22 @@ def test_an_interrupt_inside_an_import_stops_the_build_at_its_next_step(project,
     err = capsys.readouterr().err.strip().splitlines()
     assert (code, err) == (143, [MESSAGES[signal.SIGTERM]])
     assert_intact(project)
+
+
+def test_an_interrupt_after_the_outputs_were_replaced_says_so(tmp_path, monkeypatch, capsys):
+    """A signal while the build prunes its cache (the outputs already in place) reported
+    "nothing written, previous outputs left as they were" (the random-interrupt test above
+    once landed there): it now says the outputs were written."""
+    import thesis.build
+    from thesis.cli import main
+    from thesis.outputs import Interrupted
+    root = copy_project("minimal", tmp_path)
+
+    def prune(*args, **kwargs):
+        raise Interrupted(signal.SIGTERM)
+    monkeypatch.setattr(thesis.build, "prune_cache", prune)
+    with pytest.raises(Interrupted) as caught:
+        thesis.build.build(root, thesis.build.Options(), thesis.build.Reporter(quiet=True))
+    assert caught.value.written and (root / "build" / "thesis.pdf").is_file()
+    assert main(["--project", str(root), "--quiet"]) == 128 + signal.SIGTERM
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "interrupted by SIGTERM after the outputs were written"

@@ -20,7 +20,7 @@ from .diagnostics import Reporter, UserError
 from .document import Document
 from .files import prune_cache, stamp
 from .load import DEFAULT_EPOCH, load  # noqa: F401  (DEFAULT_EPOCH: part of the package face)
-from .outputs import build_lock, commit
+from .outputs import Interrupted, build_lock, commit
 from .pandoc import checkpoint
 from .parse import parse
 from .transforms import transform
@@ -47,12 +47,16 @@ def build(root: Path, options: Options, reporter: Reporter, session: dict | None
     between the builds of a watch)."""
     root = root.resolve()
     out_dir = (options.out or root / "build").resolve()
-    with build_lock(out_dir, quiet=reporter.quiet), _collector_paused():  # the lock: builds in one folder share its .cache
-        started = stamp(out_dir / ".cache" / "started")
-        result = _build(root, out_dir, options, Run(options, reporter, Stopwatch(), out_dir / ".cache",
-                                                    session if session is not None else {}))
-        # what this build used kept, with a recent history; a failed build prunes nothing
-        prune_cache(out_dir / ".cache", started)
+    run = Run(options, reporter, Stopwatch(), out_dir / ".cache", session if session is not None else {})
+    try:
+        with build_lock(out_dir, quiet=reporter.quiet), _collector_paused():  # builds in one folder share its .cache
+            started = stamp(out_dir / ".cache" / "started")
+            result = _build(root, out_dir, options, run)
+            # what this build used kept, with a recent history; a failed build prunes nothing
+            prune_cache(out_dir / ".cache", started)
+    except Interrupted as exc:  # after the outputs were replaced (pruning the cache, say), it says so
+        exc.written = exc.written or run.written
+        raise
     return result
 
 
@@ -103,6 +107,7 @@ def _build(root: Path, out_dir: Path, options: Options, run: Run) -> BuildResult
         raise UserError(f"{result.warnings} warning(s) and --strict: nothing written", code="build.strict")
     with run.clock.stage("write"):
         commit({out_dir / name: data for a in artefacts.values() for name, data in a.files.items()})
+        run.written = True
     result.outputs = {name: out_dir / a.main for name, a in artefacts.items()}
     result.timings = run.clock.timings
     return result

@@ -106,3 +106,4 @@ class Run:
     # Set by the leading writer (writers.Writer.leads) once its own Python work is done and its
     # tools run; the other writers start then (build._build).
     lead: threading.Event = field(default_factory=threading.Event)
+    written: bool = False  # the outputs are in place (an interrupt after it says so)
