@@ -6,6 +6,7 @@ pandoc-types, and a walk over a 60-page thesis costs a few milliseconds.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable, Iterator
 
 Node = dict[str, Any]
@@ -140,6 +141,22 @@ def find(node: Any, kinds: set[str] | frozenset[str]) -> list[Node]:
     return found
 
 
+# Elements holding a list of inlines as their text (a Header's is its third field, a Span's,
+# Link's or Quoted's its second, the others' their whole content).
+INLINE_HOLDERS = frozenset({"Para", "Plain", "Header", "Emph", "Strong", "Underline", "Strikeout", "Superscript",
+                            "Subscript", "SmallCaps", "Span", "Link", "Quoted"})
+
+
+def inline_lists(node: Any) -> list[list[Node]]:
+    """Every list of inlines under `node` that an element holds as its text, in document
+    order (the lists themselves: a transform may splice them in place)."""
+    lists = []
+    for element in find(node, INLINE_HOLDERS):
+        t, content = element["t"], element["c"]
+        lists.append(content[2] if t == "Header" else content[1] if t in ("Span", "Link", "Quoted") else content)
+    return lists
+
+
 def walk_all(blocks: list) -> Iterator[Node]:
     """Every element, including those inside citations' prefixes and suffixes (citation
     records are dicts without a type, which `walk` does not descend into)."""
@@ -186,6 +203,23 @@ def without_prefix(inlines: list[Node], prefix: str) -> list[Node] | None:
     while i < len(inlines) and inlines[i]["t"] in ("Space", "SoftBreak"):
         i += 1
     return inlines[i:] if words.strip() == prefix.strip() and i < len(inlines) else None
+
+
+def lone_image(block: Node) -> Node | None:
+    """The image of a paragraph that holds only an image (pandoc's uncaptioned image)."""
+    if block["t"] not in ("Para", "Plain") or len(block["c"]) > 3:  # an image, maybe spaces around
+        return None
+    inlines = [node for node in block["c"] if node["t"] not in ("Space", "SoftBreak")]
+    return inlines[0] if len(inlines) == 1 and inlines[0]["t"] == "Image" else None
+
+
+def figure(image: Node, caption: list[Node], ident: str | None = None) -> Node:
+    """Pandoc's Figure for `![caption](src){#id …}`: the image's id (or `ident`) on the figure,
+    the caption the image's description unless it has one."""
+    attrs, alt, target = image["c"]
+    inner = {"t": "Image", "c": [["", attrs[1], attrs[2]], alt or copy.deepcopy(caption), target]}
+    return {"t": "Figure", "c": [[attrs[0] if ident is None else ident, [], []], [None, [Plain(caption)]],
+                                 [Plain([inner])]]}
 
 
 def rewrite(node: Any, fn: Callable[[Node], Node | None]) -> Any:

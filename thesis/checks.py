@@ -17,7 +17,7 @@ from .context import Thesis
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
 from .document import TYPED_NUMBER, TYPED_STATISTICS, Document
 from .files import inside
-from .rawmarkup import HTML_FORMATS, meanings
+from .rawmarkup import HTML_FORMATS, SHORTCODE, meanings
 from .sources import FORBIDDEN_META
 
 # What the build itself gives pandoc as metadata (stdin block and --bibliography/--csl).
@@ -253,7 +253,6 @@ def quarto_shortcodes(document: Document, thesis: Thesis) -> list[Diagnostic]:
     at its line, with what to write instead."""
     if not any("{{<" in chapter.text for chapter in thesis.chapters):
         return []
-    from .rawmarkup import SHORTCODE
     advice = {"include": "paste the file's text into a chapter, or list it under chapters: in thesis.yaml",
               "var": "write the value itself", "meta": "write the value itself"}
     found = []
@@ -272,10 +271,10 @@ def typed_captions(document: Document, thesis: Thesis) -> list[Diagnostic]:
     above a table or below a lone image: the build numbers captions (transforms/captions.py
     takes the typed label off, and the paragraph for the caption); say what to write."""
     # Imported here: the transforms package imports this module (image checks).
-    from .transforms.captions import caption_pattern, labelled, lone_image, typed_anywhere
-    patterns = {kind: caption_pattern(thesis, kind) for kind in ("figure", "table")}
+    from .transforms.captions import caption_pattern, caption_paragraph, typed_anywhere
     if not typed_anywhere(thesis):
         return []
+    patterns = {kind: caption_pattern(thesis, kind) for kind in ("figure", "table")}
     found = []
 
     def warn(text: str, advice: str) -> None:
@@ -291,11 +290,11 @@ def typed_captions(document: Document, thesis: Thesis) -> list[Diagnostic]:
                 warn(caption, "left out of the outputs: write the caption without it")
     for blocks in [document.blocks] + [d["c"][1] for d in document.index.get("Div", [])]:
         for block, after in zip(blocks, blocks[1:]):
-            if after["t"] == "Table" and not ast.stringify(after["c"][1][1]).strip() and \
-                    labelled(block, patterns["table"]) is not None:
+            found_kind = (caption_paragraph(block, after, patterns) or (None,))[0]
+            if found_kind == "table":
                 warn(ast.stringify(block["c"]), "this paragraph is taken as the table's caption: write it as "
                      "': caption' after the table")
-            elif lone_image(block) is not None and labelled(after, patterns["figure"]) is not None:
+            elif found_kind == "figure":
                 warn(ast.stringify(after["c"]), "this paragraph is taken as the figure's caption: write it as "
                      "'![caption](file)'")
     return found

@@ -11,11 +11,11 @@ keys and citation modes as attributes.
 
 from __future__ import annotations
 
-import copy
 import re
 
 from . import ast
 from .ast import Node
+from .rawmarkup import meanings
 
 PREFIXES = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section"}
 XREF = "xref"  # class of the Span the parse's filter makes of a reference
@@ -55,11 +55,8 @@ def _quarto_divs(node) -> None:
                 continue
             ident, (inner, caption) = block["c"][0][0], block["c"][1]
             kind = ident.partition(":")[0]
-            image = inner["c"][0] if inner["t"] in ("Para", "Plain") and len(inner["c"]) == 1 else None
-            if kind == "fig" and image is not None and image["t"] == "Image":
-                image["c"][1] = image["c"][1] or copy.deepcopy(caption["c"])
-                blocks[i] = {"t": "Figure", "c": [[ident, [], []], [None, [ast.Plain(caption["c"])]],
-                                                  [ast.Plain([image])]]}
+            if kind == "fig" and (image := ast.lone_image(inner)) is not None:
+                blocks[i] = ast.figure(image, caption["c"], ident)
             elif kind == "tbl" and inner["t"] == "Table" and not inner["c"][1][1]:
                 inner["c"][0][0] = ident
                 inner["c"][1] = [None, [ast.Plain(caption["c"])]]
@@ -205,7 +202,6 @@ def check(document, thesis) -> list:
 
 def _raw_references(document) -> list[str]:
     """The labels of `\\ref{…}`-like raw LaTeX references, in document order."""
-    from .rawmarkup import meanings
     return [m.value for node in document.index.get("RawInline", [])
             for m in meanings(*node["c"]) or () if m.kind == "ref"]
 
@@ -213,7 +209,6 @@ def _raw_references(document) -> list[str]:
 def _raw_equation_labels(document) -> list[str]:
     """The labels of raw LaTeX equations (`\\begin{equation}…\\label{x}`), as transforms/raw.py
     gives them (`eq:x` for a label without a kind)."""
-    from .rawmarkup import meanings
     return [m.label if ":" in m.label else f"eq:{m.label}"
             for kind in ("RawBlock", "RawInline") for node in document.index.get(kind, [])
             for m in meanings(*node["c"]) or () if m.kind == "math" and m.label]

@@ -26,24 +26,10 @@ MAX_DEPTH = 8  # tag pairs inside one another; deeper ones stay raw (guards.MAX_
 def read_tags(blocks: list) -> list:
     """`blocks` (just read, changed in place) with each paired formatting tag made the element
     it stands for."""
-    for node in ast.find(blocks, _INLINE_HOLDERS):
-        inlines = _inlines(node)
+    for inlines in ast.inline_lists(blocks):
         if any(_tag(i) for i in inlines):
             inlines[:] = _paired(inlines)
     return blocks
-
-
-# Elements whose content (or a part of it) is a list of inlines that may hold a tag pair.
-_INLINE_HOLDERS = frozenset({"Para", "Plain", "Header", "Emph", "Strong", "Underline", "Strikeout", "Superscript",
-                             "Subscript", "SmallCaps", "Span", "Link", "Quoted"})
-
-
-def _inlines(node: dict) -> list:
-    """The inlines of an `_INLINE_HOLDERS` element."""
-    t, content = node["t"], node["c"]
-    if t == "Header":
-        return content[2]
-    return content[1] if t in ("Span", "Link", "Quoted") else content
 
 
 def _tag(node: dict) -> tuple[bool, str] | None:

@@ -67,8 +67,8 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
     raws = [node for node in ast.find(blocks, {"RawInline", "RawBlock"}) if node["c"][0].lower() in TEX_FORMATS]
     if not raws:
         return blocks
-    _labelled_headings(blocks)
-    raws = [node for node in raws if node["c"][1]]
+    taken = _labelled_headings(blocks)
+    raws = [node for node in raws if id(node) not in taken]
     pieces = [node for node in raws if convertible(node)]
     read = _read([node["c"][1] for node in pieces], cwd, what) if pieces else []
     replacements: dict[int, list] = {}
@@ -85,9 +85,10 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
     return blocks
 
 
-def _labelled_headings(blocks: list) -> None:
+def _labelled_headings(blocks: list) -> set[int]:
     """`## Title \\label{sec:x}`: the label is the heading's id (`## Title {#sec:x}`), the raw
-    element taken out (its text emptied: the caller's list of raw elements skips it)."""
+    element taken out of the heading; the ids of the elements taken out."""
+    taken: set[int] = set()
     for header in ast.find(blocks, {"Header"}):
         inlines = header["c"][2]
         labels = [node for node in inlines if node["t"] == "RawInline" and node["c"][0].lower() in TEX_FORMATS
@@ -95,11 +96,11 @@ def _labelled_headings(blocks: list) -> None:
         if not labels:
             continue
         header["c"][1][0] = _LABEL.fullmatch(labels[-1]["c"][1].strip()).group(1)
-        for node in labels:
-            node["c"] = [node["c"][0], ""]
-        inlines[:] = [node for node in inlines if not any(node is label for label in labels)]
+        taken |= {id(node) for node in labels}
+        inlines[:] = [node for node in inlines if id(node) not in taken]
         while inlines and inlines[-1]["t"] in ("Space", "SoftBreak"):
             inlines.pop()
+    return taken
 
 
 def _read(texts: list[str], cwd: Path, what: str) -> list[list[dict] | None]:

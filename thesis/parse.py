@@ -85,13 +85,8 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
             return {"pandoc-api-version": docs[0]["pandoc-api-version"], "meta": meta}, pieces
     doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, thesis.language,
                        list(thesis.project.thesis.nocite), reporter)
-    if any("\\" in c.text for c in thesis.chapters):
-        latex.read_leftovers(doc["blocks"], thesis.root, "the chapters")
-    if any("<" in c.text for c in thesis.chapters):
-        htmltags.read_tags(doc["blocks"])
-    if crossrefs:
-        crossref.quarto_labels(doc["blocks"])
-        crossref.take_out(doc["blocks"])
+    _as_the_build_reads(doc["blocks"], "\n".join(c.text for c in thesis.chapters), thesis.root, "the chapters",
+                        crossrefs)
     piece = citeproc.Piece.of(citeproc.digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
                               sum(len(c.text) for c in thesis.chapters))
     return {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"]}, [piece]
@@ -108,18 +103,25 @@ def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dic
     if (kept := load_json(path)) is not None:
         return kept
     doc, stderr = pandoc.read(part.text, cwd, f"reading {part.chapter.name} from line {part.first}")
-    if "\\" in part.text:
-        latex.read_leftovers(doc["blocks"], cwd, f"{part.chapter.name} from line {part.first}")
-    if "<" in part.text:
-        htmltags.read_tags(doc["blocks"])
-    if crossrefs:
-        crossref.quarto_labels(doc["blocks"])
-        crossref.take_out(doc["blocks"])
+    _as_the_build_reads(doc["blocks"], part.text, cwd, f"{part.chapter.name} from line {part.first}", crossrefs)
     piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))
     ids = [b["c"][1][0] for b in ast.walk(doc["blocks"]) if b["t"] == "Header" and b["c"][1][0]]
     doc.update(stderr=stderr, key=key, skeleton=piece.skeleton, count=piece.count, size=piece.size, ids=ids)
     store_json(path, doc)
     return doc
+
+
+def _as_the_build_reads(blocks: list, text: str, cwd: Path, what: str, crossrefs: bool) -> None:
+    """Pandoc's reading of `text` (a part, or the whole thesis) made the build's, in place and
+    before citeproc: LaTeX leftovers read as LaTeX, paired HTML tags as Markdown's elements,
+    Quarto's references as pandoc-crossref's, and those out of citeproc's way."""
+    if "\\" in text:
+        latex.read_leftovers(blocks, cwd, what)
+    if "<" in text:
+        htmltags.read_tags(blocks)
+    if crossrefs:
+        crossref.quarto_labels(blocks)
+        crossref.take_out(blocks)
 
 
 def _earlier(pieces: list[citeproc.Piece], last: Path) -> None:

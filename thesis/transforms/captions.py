@@ -11,7 +11,6 @@ about each, at its line, saying what to write (`checks.typed_captions`).
 
 from __future__ import annotations
 
-import copy
 import re
 from functools import lru_cache
 
@@ -61,9 +60,9 @@ def typed_anywhere(thesis: Thesis) -> bool:
 def typed_captions(document: Document, thesis: Thesis) -> None:
     """Typed labels and numbers off captions; a labelled paragraph above a table or below a
     lone image made its caption."""
-    patterns = {kind: caption_pattern(thesis, kind) for kind in ("figure", "table")}
     if not typed_anywhere(thesis):
         return
+    patterns = {kind: caption_pattern(thesis, kind) for kind in ("figure", "table")}
     for node in ast.find(document.blocks, {"Figure", "Table"}):
         blocks = node["c"][1][1]
         if blocks and blocks[0]["t"] in ("Plain", "Para"):
@@ -82,13 +81,10 @@ def _captioned(blocks: list, patterns: dict[str, re.Pattern]) -> list:
         after = blocks[i + 1] if i + 1 < len(blocks) else None
         if block["t"] == "Div":
             out.append({**block, "c": [block["c"][0], _captioned(block["c"][1], patterns)]})
-        elif after is not None and after["t"] == "Table" and not ast.stringify(after["c"][1][1]).strip() and \
-                (rest := labelled(block, patterns["table"])) is not None:
-            out.append({**after, "c": [after["c"][0], [None, [ast.Plain(rest)]], *after["c"][2:]]})
-            i += 1
-        elif after is not None and (image := lone_image(block)) is not None and \
-                (rest := labelled(after, patterns["figure"])) is not None:
-            out.append(_figure(image, rest))
+        elif after is not None and (found := caption_paragraph(block, after, patterns)) is not None:
+            kind, rest = found
+            out.append({**after, "c": [after["c"][0], [None, [ast.Plain(rest)]], *after["c"][2:]]}
+                       if kind == "table" else ast.figure(ast.lone_image(block), rest))
             i += 1
         else:
             out.append(block)
@@ -96,24 +92,20 @@ def _captioned(blocks: list, patterns: dict[str, re.Pattern]) -> list:
     return out
 
 
+def caption_paragraph(block: dict, after: dict, patterns: dict[str, re.Pattern]) -> tuple[str, list] | None:
+    """A caption typed as a paragraph next to what it captions: ("table", its text) for a
+    labelled paragraph `block` right above an uncaptioned table `after`, ("figure", its text)
+    for a labelled paragraph `after` right below an image `block` alone in its paragraph."""
+    if after["t"] == "Table" and not ast.stringify(after["c"][1][1]).strip() and \
+            (rest := labelled(block, patterns["table"])) is not None:
+        return "table", rest
+    if ast.lone_image(block) is not None and (rest := labelled(after, patterns["figure"])) is not None:
+        return "figure", rest
+    return None
+
+
 def labelled(block: dict, pattern: re.Pattern) -> list | None:
     """A paragraph's text after its typed "Таблица 3.1 –" (None if it has none)."""
     if block["t"] != "Para" or not (typed := pattern.match(ast.stringify(block["c"]))):
         return None
     return ast.without_prefix(block["c"], typed.group(0))
-
-
-def lone_image(block: dict) -> dict | None:
-    """The image of a paragraph that holds only an image (pandoc's uncaptioned image)."""
-    if block["t"] not in ("Para", "Plain") or len(block["c"]) > 3:  # an image, maybe spaces around
-        return None
-    inlines = [node for node in block["c"] if node["t"] not in ("Space", "SoftBreak")]
-    return inlines[0] if len(inlines) == 1 and inlines[0]["t"] == "Image" else None
-
-
-def _figure(image: dict, caption: list) -> dict:
-    """Pandoc's Figure for `![caption](src){attrs}`: the image's id on the figure, the caption
-    its description unless it has one."""
-    attrs, alt, target = image["c"]
-    inner = {"t": "Image", "c": [["", attrs[1], attrs[2]], alt or copy.deepcopy(caption), target]}
-    return {"t": "Figure", "c": [[attrs[0], [], []], [None, [ast.Plain(caption)]], [ast.Plain([inner])]]}

@@ -60,11 +60,8 @@ def initials_together(document: Document, thesis: Thesis) -> None:
     cites = document.kept("Cite")
     lists = [block for block in document.blocks if block["t"] == "Div" and block["c"][0][0] == SOURCE_LIST]
     for node in [*cites, *lists]:
-        for holder in ast.find(node["c"][1], {"Para", "Plain", "Span", "Emph", "Strong", "Quoted", "Link"}):
-            inlines = holder["c"][1] if holder["t"] in ("Span", "Quoted", "Link") else holder["c"]
+        for inlines in ast.inline_lists(node["c"][1]) + ([node["c"][1]] if node["t"] == "Cite" else []):
             _tie(inlines)
-        if node["t"] == "Cite":
-            _tie(node["c"][1])
 
 
 def _tie(inlines: list) -> None:

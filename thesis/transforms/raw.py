@@ -16,12 +16,9 @@ def raw_markup(document: Document, thesis: Thesis) -> None:
     if not (document.index.get("RawBlock") or document.index.get("RawInline")):
         return  # the usual case: one look at the parse's index instead of two walks
     document.ast["blocks"] = map_blocks(document.blocks, _block)
-    for node in ast.walk(document.blocks):
-        content = node.get("c")
-        if node["t"] in ("Para", "Plain") or (node["t"] in ("Emph", "Strong", "Span", "Link") and content):
-            inlines = content if node["t"] in ("Para", "Plain", "Emph", "Strong") else content[-2 if node["t"] == "Link" else 1]
-            if any(i.get("t") == "RawInline" for i in inlines):
-                inlines[:] = [out for i in inlines for out in _inline(i)]
+    for inlines in ast.inline_lists(document.blocks):
+        if any(i["t"] == "RawInline" for i in inlines):
+            inlines[:] = [out for i in inlines for out in _inline(i)]
 
 
 def _block(block: dict) -> list[dict] | None:
@@ -106,9 +103,6 @@ def _without_shortcodes(inlines: list) -> list:
             out.append(node)
         elif node["t"] == "Str" and node["c"].endswith(">}}"):
             inside = False
-            rest = node["c"][node["c"].index(">}}") + 3:]
-            if rest:
-                out.append(ast.Str(rest))
     while len(out) > 1 and out[-1]["t"] in ("Space", "SoftBreak"):
         out.pop()
     return [n for i, n in enumerate(out) if not (n["t"] == "Space" and i and out[i - 1]["t"] == "Space")]

@@ -169,12 +169,10 @@ def localize(document: Document, thesis: Thesis) -> None:
             if ref_lang == lang and key in other_refs:
                 refs[key]["c"][1] = other_refs[key]["c"][1]
     for i, (mine, langs) in enumerate(zip(cites, cite_langs)):
-        if len(set(langs)) == 1:
-            if langs[0] != thesis.language:
-                mine["c"][1] = runs[langs[0]][i]["c"][1]
-        elif (mixed := _mixed(langs, {lang: runs[lang][i]["c"][1] for lang in set(langs)})) is not None:
+        mixed = _mixed(langs, {lang: runs[lang][i]["c"][1] for lang in set(langs)}) if len(set(langs)) > 1 else None
+        if mixed is not None:
             mine["c"][1] = mixed
-        elif langs[0] != thesis.language:  # a note that does not cut into its citations: the first one's words
+        elif langs[0] != thesis.language:  # one language, or a note that does not cut: the first source's words
             mine["c"][1] = runs[langs[0]][i]["c"][1]
 
 
@@ -184,20 +182,19 @@ def _mixed(langs: list[str], rendered: dict[str, list]) -> list | None:
     language's run renders it, cut into its citations at the style's "; ", a citation taken
     from the run of its language. None where a run does not cut into as many citations."""
     cut = {lang: _citation_texts(content, len(langs)) for lang, content in rendered.items()}
-    if any(parts is None for parts in cut.values()):
+    if any(pieces is None for pieces in cut.values()):
         return None
-    first = rendered[langs[0]]
-    texts = [piece for k, lang in enumerate(langs) for piece in cut[lang][1][k]]
-    if cut[langs[0]][0] is None:  # the citation's own text (in an author's footnote)
+    texts = [inline for k, lang in enumerate(langs) for inline in cut[lang][k]]
+    note = rendered[langs[0]][0]
+    if note["t"] != "Note":  # the citation's own text (in an author's footnote)
         return texts
-    note = first[0]
     return [{**note, "c": [{**note["c"][0], "c": texts}]}]
 
 
-def _citation_texts(content: list, count: int) -> tuple[int | None, list[list]] | None:
+def _citation_texts(content: list, count: int) -> list[list] | None:
     """A Cite's rendered inlines (a Note holding one paragraph, in the text; the inlines
-    themselves, in an author's footnote) cut after each "…;" followed by a space: (0 if in a
-    Note else None, the `count` pieces), or None if they do not cut into `count`."""
+    themselves, in an author's footnote) cut after each "…;" followed by a space into `count`
+    pieces, or None if they do not cut so."""
     note = content[0] if len(content) == 1 and content[0]["t"] == "Note" else None
     if note is not None and not (len(note["c"]) == 1 and note["c"][0]["t"] in ("Para", "Plain")):
         return None
@@ -207,7 +204,7 @@ def _citation_texts(content: list, count: int) -> tuple[int | None, list[list]] 
     if len(cuts) != count - 1:
         return None
     bounds = [0] + [j + 1 for j in cuts] + [len(inlines)]
-    return (0 if note is not None else None), [inlines[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [inlines[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def ibid_without_page(document: Document, thesis: Thesis) -> None:
