@@ -180,6 +180,27 @@ def test_undefined_citation_key_names_its_line(cited, capsys):
     fails(cited, capsys, "content/01-chapter.md:13: error: unknown citation key 'smith99' [cite.undefined]")
 
 
+def test_unknown_key_says_what_to_change(cited, capsys):
+    """A key in a .bib file thesis.yaml does not list, a key in another case, a typo: each error
+    says what to change; a .bib in the output folder or outside the project is not read."""
+    (cited / "bibliography" / "zotero.bib").write_text(
+        "@comment{jabref-meta: x,}\n@Article{ vaswani2017 ,\n  title = {Attention}, author = {Vaswani, A.}}\n")
+    (cited / "build").mkdir(exist_ok=True)
+    (cited / "build" / "old.bib").write_text("@book{ghost1,\n title={X}}\n")
+    append(cited / "content" / "01-chapter.md",
+           "\nМәтін [@vaswani2017; @Haas1958; @nazarbaev2030; @ghost1, p. 3].\n")
+    code, err = run(cited, capsys)
+    assert (code, err) == (1, [
+        "content/01-chapter.md:13: error: unknown citation key 'vaswani2017': bibliography/zotero.bib has it, "
+        "but thesis.yaml's 'bibliography' does not list that file: add it there [cite.undefined]",
+        "content/01-chapter.md:13: error: unknown citation key 'Haas1958': the bibliography has 'haas1958' "
+        "(keys are case-sensitive) [cite.undefined]",
+        "content/01-chapter.md:13: error: unknown citation key 'nazarbaev2030': did you mean 'nazarbaev2003'? "
+        "[cite.undefined]",
+        "content/01-chapter.md:13: error: unknown citation key 'ghost1' [cite.undefined]"])
+    assert_intact(cited)
+
+
 def test_citation_without_any_bibliography(project, capsys):
     append(project / "content" / "02-practice.md", "\nМәтін [@smith99, p. 3].\n")
     fails(project, capsys, "content/02-practice.md:16: error: unknown citation key 'smith99' [cite.undefined]")

@@ -12,6 +12,7 @@ Warnings go to the reporter; errors are collected over all files and raised as o
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 import json
 import logging
@@ -25,7 +26,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
 from . import gost, pandoc
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
-from .files import hit, read_text, write_atomic
+from .files import hit, inside, read_text, write_atomic
 
 # biblatex `langid` → the language codes the style has words for (kk, ru, en, de, fr).
 LANGIDS = gost.LANGIDS
@@ -370,10 +371,50 @@ def _error(path: Path, line: int, message: str, code: str) -> Diagnostic:
 
 # ---------------------------------------------------------------- citations
 
+_ENTRY_KEY = re.compile(r"^[ \t]*@[ \t]*(?!(?:comment|string|preamble)\b)[A-Za-z]+[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,",
+                        re.M | re.I)
+_UNLISTED_DEPTH = 2  # the project's folder and the folders in it: where a .bib is kept
+
+
+def keys_elsewhere(root: Path, listed: tuple[Path, ...] | list[Path]) -> dict[str, Path]:
+    """Keys written in the project's .bib files that thesis.yaml does not list (a file added
+    to bibliography/ and not named under `bibliography:`), each with its first file. Only files
+    inside the project are read (a link out is not followed), the output folder's not at all."""
+    known = {p.resolve() for p in listed}
+    found: dict[str, Path] = {}
+    for depth in range(_UNLISTED_DEPTH):
+        for path in sorted(root.glob("/".join(["*"] * depth + ["*.bib"]))):
+            if (path.resolve() in known or not path.is_file() or not inside(root, path)
+                    or any(part.startswith(".") or part == "build" for part in path.relative_to(root).parts[:-1])):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for key in _ENTRY_KEY.findall(text):
+                found.setdefault(key, path)
+    return found
+
+
+def _unknown(key: str, bib: Bibliography, unlisted: dict[str, Path]) -> str:
+    """What to change for a key the bibliography lacks: the unlisted file that has it, the key
+    written in another case, or the nearest key ('' when none is near)."""
+    if key in unlisted:
+        return (f": {display_path(unlisted[key])} has it, but thesis.yaml's 'bibliography' does not list "
+                "that file: add it there")
+    if (same := next((k for k in bib.entries if k.lower() == key.lower()), None)) is not None:
+        return f": the bibliography has {same!r} (keys are case-sensitive)"
+    if near := difflib.get_close_matches(key, list(bib.entries), n=1, cutoff=0.8):
+        return f": did you mean {near[0]!r}?"
+    return ""
+
+
 def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, int | None]]],
-                    nocite: list[str]) -> list[Diagnostic]:
+                    nocite: list[str], unlisted: dict[str, Path] | None = None) -> list[Diagnostic]:
     """Cited keys against the bibliography: undefined keys are errors, unused or thin entries
-    warnings. `cited` maps each cited key to where it is cited (chapter file, line)."""
+    warnings. `cited` maps each cited key to where it is cited (chapter file, line);
+    `unlisted`: keys of the project's .bib files thesis.yaml does not list (`keys_elsewhere`)."""
+    unlisted = unlisted or {}
     found = []
     keep_all = "*" in nocite
     parents = {k.strip() for key in cited if key in bib.entries
@@ -393,9 +434,11 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
         used = key in cited or key in keep or keep_all
         found += [d if used else Diagnostic("warning", f"{d.message} (not cited, so not printed)", d.path,
                                             d.line, d.code) for d in problems]
-    found += [Diagnostic("error", f"unknown citation key {key!r}", display_path(path), line, "cite.undefined")
+    found += [Diagnostic("error", f"unknown citation key {key!r}{_unknown(key, bib, unlisted)}", display_path(path),
+                         line, "cite.undefined")
               for key, places in cited.items() if key not in bib.entries and key not in bib.unread
               for path, line in places[:1]]
-    found += [Diagnostic("error", f"nocite key {key!r} is not in the bibliography", None, None, "cite.undefined")
+    found += [Diagnostic("error", f"nocite key {key!r} is not in the bibliography{_unknown(key, bib, unlisted)}",
+                         None, None, "cite.undefined")
               for key in nocite if key != "*" and key not in bib.entries]
     return found

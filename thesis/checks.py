@@ -157,7 +157,10 @@ def citations(document: Document, thesis: Thesis) -> list[Diagnostic]:
     bib = thesis.bibliography if thesis.bibliography is not None else Bibliography()
     if thesis.bibliography is None and not places:
         return []
-    return bibliography.check_citations(bib, places, thesis.project.thesis.nocite)
+    nocite = thesis.project.thesis.nocite
+    unknown = any(key not in bib.entries for key in [*places, *nocite] if key != "*")
+    unlisted = bibliography.keys_elsewhere(thesis.root, thesis.bibliography_files) if unknown else {}
+    return bibliography.check_citations(bib, places, nocite, unlisted)
 
 
 def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[str | None, int | None]]]:
