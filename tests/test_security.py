@@ -116,13 +116,21 @@ def test_invalid_yaml_in_chapter_front_matter(project, capsys):
 
 def test_unknown_key_in_chapter_front_matter_warns_and_strict_refuses(project, capsys):
     path = project / "content" / "01-theory.md"
-    path.write_text("---\nkeywords: интеграция\n---\n\n" + path.read_text())
+    path.write_text("---\nkeywords: интеграция\nabstract: Мәтін\ngeometry: margin=2cm\nmood: good\n---\n\n"
+                    + path.read_text())
     code = main(["--project", str(project), "--strict"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert err == ["content/01-theory.md:2: warning: metadata key 'keywords' in a chapter has no effect "
+                   "(ignored): set 'keywords' in thesis.yaml [source.metadata]",
+                   "content/01-theory.md:3: warning: metadata key 'abstract' in a chapter has no effect "
+                   "(ignored): write it as a chapter headed '# Abstract' (or '# Реферат', '# Аңдатпа') "
+                   "[source.metadata]",
+                   "content/01-theory.md:4: warning: metadata key 'geometry' in a chapter has no effect "
+                   "(ignored): the profile sets the format [source.metadata]",
+                   "content/01-theory.md:5: warning: metadata key 'mood' in a chapter has no effect "
                    "(ignored) [source.metadata]",
-                   "error: 1 warning(s) and --strict: nothing written [build.strict]"]
+                   "error: 4 warning(s) and --strict: nothing written [build.strict]"]
     assert_intact(project)
 
 

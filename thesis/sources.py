@@ -114,9 +114,26 @@ def _check_block(chapter: Chapter, lines: list[str], start: int, end: int) -> li
         if str(key) in FORBIDDEN_META:
             out.append(_forbidden(key, where, line))
         else:
-            out.append(Diagnostic("warning", f"metadata key {key!r} in a chapter has no effect (ignored)",
-                                  where, line, "source.metadata"))
+            where_it_goes = _METADATA_HOME.get(str(key).lower())
+            out.append(Diagnostic("warning", f"metadata key {key!r} in a chapter has no effect (ignored)"
+                                  + (f": {where_it_goes}" if where_it_goes else ""), where, line, "source.metadata"))
     return out
+
+
+# Where what a pandoc template reads from a document's metadata goes in this build (FORBIDDEN_META: errors)
+_METADATA_HOME = {
+    **{key: f"set {home!r} in thesis.yaml" for key, home in (
+        ("title", "title"), ("author", "author"), ("date", "year"), ("year", "year"), ("language", "language"),
+        ("keywords", "keywords"), ("supervisor", "supervisor"), ("university", "university"), ("institute", "university"), ("faculty", "faculty"),
+        ("department", "department"), ("city", "city"))},
+    "abstract": "write it as a chapter headed '# Abstract' (or '# Реферат', '# Аңдатпа')",
+    "toc": "the contents page is made by the profile",
+    "lof": "write \\listoffigures where the list goes",
+    "lot": "write \\listoftables where the list goes",
+    **{key: "the profile sets the format" for key in (
+        "documentclass", "classoption", "geometry", "fontsize", "mainfont", "linestretch", "papersize",
+        "margin", "indent", "numbersections", "secnumdepth", "fontfamily")},
+}
 
 
 def _forbidden(key: str, where: str | None, line: int) -> Diagnostic:
