@@ -3,12 +3,13 @@ inline-element/punctuation and TeX-math classes that once crashed Typst now buil
 
 from __future__ import annotations
 
+import re
 import time
 
 import pypdf
 import pytest
 
-from helpers import copy_project
+from helpers import REPO, copy_project
 from thesis import guards
 from thesis.build import Options, build
 from thesis.diagnostics import Reporter, UserError
@@ -110,3 +111,26 @@ def test_tex_math_commands_compile_through_typst(tmp_path):
     result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
     text = pypdf.PdfReader(result.outputs["pdf"]).pages
     assert any("∩" in p.extract_text() for p in text)
+
+
+def test_a_reference_number_never_starts_a_typst_line_as_a_list_item(tmp_path):
+    """pandoc wraps its Typst at 72 columns and escapes a line's first Str when it reads as
+    markup ("2015." would number a list), but a resolved reference is Span "1" then Str ".":
+    wrapped before it, the line began with "1." and the PDF showed a list item "1." alone.
+    One paragraph per prefix length puts the wrap before the number in some of them."""
+    from thesis import pandoc
+    from thesis.build import prepare
+    from thesis.writers.pdf import body_ast
+    figure = "![Сызба](images/scheme.png){#fig:a}\n\n"
+    lines = [f"W{n} " + "ж" * n + " [-@fig:a]." for n in range(40, 80)]
+    root, _ = _with(tmp_path, figure + "\n\n".join(lines))
+    (root / "images").mkdir(exist_ok=True)
+    (root / "images" / "scheme.png").write_bytes((REPO / "tests/projects/crossref/images/scheme.png").read_bytes())
+    _, document = prepare(root, Options(), Reporter(quiet=True))
+    typst = pandoc.write(body_ast(document.ast), "typst", root).decode()
+    assert not [line for line in typst.splitlines() if re.match(r"\d+\.(\s|$)", line)]
+    assert any(line.startswith("\\1") for line in typst.splitlines())  # the wrap fell there
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(result.outputs["pdf"]).pages))
+    for n in range(40, 80):
+        assert re.search(rf"W{n} ж+ 1\. ", text)  # the text whole

@@ -130,10 +130,11 @@ def body_ast(doc: dict) -> dict:
     """The AST for the Typst writer: citations as rendered text, each heading wrapped in
     its profile rule's show scope, numbered figures, tables and formulas in a scope that
     prints the number the build gave them, images with their alt text, ".word" after an
-    inline element escaped."""
+    inline element escaped, markup that would start a wrapped line kept text (escape_boundaries)."""
     out = copy.copy(doc)
-    blocks = escape_boundaries(ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text))
-    out["blocks"] = map_blocks(map_blocks(blocks, _typst_block), _figure_alt)
+    blocks = ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text)
+    # last: the block rules read the Spans the escapes take apart (an equation's)
+    out["blocks"] = escape_boundaries(map_blocks(map_blocks(blocks, _typst_block), _figure_alt))
     return out
 
 
@@ -146,7 +147,8 @@ _FIELD_ACCESS = re.compile(r"\.[^\W\d]")
 
 
 def escape_boundaries(node):
-    """`node` with a Typst escape (`\\`) between an inline element and a following ".word". What
+    """`node` with a Typst escape (`\\`) between an inline element and a following ".word", and
+    each run of text pandoc writes bare (Str elements, Spans without an id) as one Str. What
     it leaves alone is shared with `node`, which is never changed: the writers run side by side
     on one document (changing it in place put a second escape into the review PDF)."""
     if isinstance(node, dict):
@@ -164,7 +166,11 @@ def escape_boundaries(node):
             out = out if out is not None else list(node)
             out[i] = escaped
     items = out if out is not None else node
-    cuts = [i for i in range(1, len(items)) if isinstance(items[i], dict) and items[i].get("t") == "Str"
+    if any(_plain_span(item) for item in items):
+        items = [inner for item in items for inner in (item["c"][1] if _plain_span(item) else [item])]
+    if any(_is_str(items[i]) and _is_str(items[i - 1]) for i in range(1, len(items))):
+        items = _joined_strings(items)
+    cuts = [i for i in range(1, len(items)) if _is_str(items[i])
             and _FIELD_ACCESS.match(items[i]["c"]) and isinstance(items[i - 1], dict)
             and items[i - 1].get("t") in _CALLS]
     if not cuts:
@@ -173,6 +179,30 @@ def escape_boundaries(node):
     for i in reversed(cuts):
         items.insert(i, ast.RawInline("typst", "\\"))
     return items
+
+
+def _is_str(item) -> bool:
+    return isinstance(item, dict) and item.get("t") == "Str"
+
+
+def _plain_span(item) -> bool:
+    """A Span pandoc's Typst writer writes as its bare content (one without an id: its classes
+    and attributes are not written)."""
+    return isinstance(item, dict) and item.get("t") == "Span" and not item["c"][0][0]
+
+
+def _joined_strings(items: list) -> list:
+    """Adjacent Str elements (the build's transforms make them; pandoc's reader never does) as
+    one: pandoc's Typst writer escapes markup at the start of a line one Str at a time, so a
+    wrap between Str "1" (a resolved reference's number, in its Span) and Str "." began a line
+    with "1." — a numbered list item in Typst."""
+    out: list = []
+    for item in items:
+        if _is_str(item) and out and _is_str(out[-1]):
+            out[-1] = ast.Str(out[-1]["c"] + item["c"])
+        else:
+            out.append(item)
+    return out
 
 
 # TeX math symbols that pandoc's Typst writer (3.9) names as older Typst did: Typst 0.15 knows
