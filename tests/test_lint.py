@@ -151,6 +151,16 @@ def test_initials():
     assert codes("С.13 бет", "ru") == []
 
 
+def test_latex_ties():
+    """'~' ties words in LaTeX; in Markdown one prints a tilde and two make a subscript."""
+    text = "Figure~1 and В.~И.~Ленин"
+    assert codes(text, "ru") == ["lint.tie"] * 3
+    assert lint.fix_text(text, "ru") == "Figure\u00a01 and В.\u00a0И.\u00a0Ленин"
+    for ok in ("H~2~O", "~~strike~~", "a~b~c", "Figure~\\ref{fig:a}", "`a~b`", "see http://x.org/~u",
+               "a \\~ b", "ends~", "$a~b$"):
+        assert codes(ok, "en") == [], ok
+
+
 def test_brackets():
     assert codes("Бұл (мысал сөз.") == ["lint.brackets"]
     assert codes("Бұл мысал) сөз.") == ["lint.brackets"]

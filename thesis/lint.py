@@ -448,7 +448,30 @@ def scan(text: str, masked: str, urls: list[tuple[int, int]], spans: list[tuple[
 
 def scan_markdown(text: str, language: str) -> list[Finding]:
     masked, urls = mask_markdown(text)
-    return scan(text, masked, urls, paragraphs(masked), language)
+    found = scan(text, masked, urls, paragraphs(masked), language)
+    if "~" in masked:  # Markdown's own: in BibTeX pandoc reads "~" as the no-break space it is
+        found = sorted(found + check_ties(masked), key=lambda f: (f.start, f.code))
+    return found
+
+
+_TOKEN_WITH_TILDE = re.compile(r"[^\s~]*~[^\s]*")
+_INITIALS_TIED = re.compile(f"[{_UPPER}]\\.~[{_UPPER}]\\.~[{_UPPER}]")
+
+
+def check_ties(masked: str) -> list[Finding]:
+    """LaTeX's tie "~" (a no-break space) in Markdown: one between two characters prints as a
+    tilde ('Figure~1'), two make a subscript ('В.~И.~Ленин': 'И.' set low); a subscript
+    meant as one ('H~2~O') is left alone. Fixed to the no-break space itself."""
+    found = []
+    for m in _TOKEN_WITH_TILDE.finditer(masked):
+        token = m.group(0)
+        if "~~" in token or token.startswith("~") or token.endswith("~") or HOLE in token:
+            continue  # strikeout, a subscript's edge, or a tie before a LaTeX command (read as one)
+        if token.count("~") == 1 or (token.count("~") == 2 and _INITIALS_TIED.search(token)):
+            found += [Finding(m.start() + i, m.start() + i + 1, "lint.tie",
+                              "LaTeX's '~' is not a no-break space in Markdown: write the no-break space "
+                              "(U+00A0)", "\u00a0") for i, ch in enumerate(token) if ch == "~"]
+    return found
 
 
 # ================================================================ BibTeX
