@@ -151,6 +151,16 @@ def test_initials():
     assert codes("С.13 бет", "ru") == []
 
 
+def test_block_markers_are_not_doubled_spaces():
+    """Pandoc's own Markdown (a DOCX converted with `pandoc -t markdown`) writes "-   item",
+    "1.  item", ":   definition": Markdown's spacing after a marker, not a typing slip."""
+    markdown = ("-   item\n\n1.  item\n\n10. item\n\na)  item\n\n(1)  item\n\nTerm\n\n:   definition\n\n"
+                ">  quote\n\n> -   listed in a quote\n\n    *   nested\n\n(@)  example\n")
+    assert codes(markdown, "en") == []
+    assert codes("-   item with  two spaces\n", "en") == ["lint.spaces"]
+    assert codes("> a - b\n", "en") == ["lint.dash"]
+
+
 def test_latex_ties():
     """'~' ties words in LaTeX; in Markdown one prints a tilde and two make a subscript."""
     text = "Figure~1 and В.~И.~Ленин"

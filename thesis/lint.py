@@ -328,7 +328,7 @@ def check_dash(masked: str, language: str) -> list[Finding]:
     found = []
     for m in re.finditer(r"(?<=[^\s\x1a|])[ \t]+-[ \t]+(?=[^\s\x1a|])", masked):
         line_start = masked.rfind("\n", 0, m.start()) + 1
-        if not masked[line_start:m.start()].strip():
+        if not masked[line_start:m.start()].strip(" \t>"):  # a list item's marker (in a quote too)
             continue
         at = m.start() + m.group(0).index("-")
         numbers = masked[m.start() - 1].isdigit() and masked[m.end()].isdigit()
@@ -337,12 +337,21 @@ def check_dash(masked: str, language: str) -> list[Finding]:
     return found
 
 
+# A block's marker at a line's start, after which Markdown allows any spaces (pandoc's own
+# Markdown writes "-   item", "1.  item", ":   definition"): a list item, a definition, a
+# quote, a heading, an example.
+_MARKER = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+:~>]|#{1,6}|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#|@[\w-]*)[.)])")
+
+
 def check_spaces(masked: str, tables: list[tuple[int, int]]) -> list[Finding]:
-    """Two or more spaces between words (leading indentation and line breaks are Markdown)."""
+    """Two or more spaces between words (leading indentation, a block's marker and line
+    breaks are Markdown)."""
     found = []
     for m in re.finditer(r"(?<=[^\s])[ \u00a0]{2,}(?=[^\s])", masked):
         i = bisect.bisect_right(tables, (m.start(), float("inf"))) - 1
         if i >= 0 and tables[i][0] <= m.start() < tables[i][1]:
+            continue
+        if _MARKER.fullmatch(masked, masked.rfind("\n", 0, m.start()) + 1, m.start()):
             continue
         found.append(Finding(m.start(), m.end(), "lint.spaces", "doubled space", m.group(0)[0]))
     return found
