@@ -49,6 +49,42 @@ def test_libreoffice_shows_the_svg_figure(svg_thesis):
     assert len(page.images) == 1
 
 
+@pytest.fixture
+def pdf_figure_thesis(sample):
+    """A figure saved as PDF (matplotlib's or R's plot, as LaTeX authors keep them)."""
+    import typst
+    root = sample("minimal")
+    (root / "images").mkdir()
+    (root / "images" / "plot.pdf").write_bytes(typst.compile(
+        input=b'#set page(width: 200pt, height: 100pt, margin: 0pt)\n#rect(width: 100%, height: 100%, fill: red)\n'))
+    (root / "content" / "03-figure.md").write_text("# Сурет\n\n![Сызба PDF](images/plot.pdf)\n", encoding="utf-8")
+    return build(root, Options(), Reporter(quiet=True))
+
+
+def test_a_pdf_figure_is_a_png_picture_in_the_docx(pdf_figure_thesis):
+    """Pandoc embeds a PDF figure as it is, which no Word version draws: it becomes its PNG."""
+    with zipfile.ZipFile(pdf_figure_thesis.outputs["docx"]) as z:
+        names = z.namelist()
+        document = z.read("word/document.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+    assert not [n for n in names if n.endswith(".pdf")] and 'Extension="pdf"' not in types
+    rid = re.search(r'<pic:cNvPr descr="images/plot.pdf".*?<a:blip r:embed="([^"]+)"', document, re.S).group(1)
+    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
+    with zipfile.ZipFile(pdf_figure_thesis.outputs["docx"]) as z:
+        png = z.read(f"word/{target}")
+    assert png.startswith(b"\x89PNG") and 'Extension="png"' in types
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (833, 417)  # 300 ppi
+    assert "Сызба PDF" in " ".join(p.extract_text() for p in pypdf.PdfReader(pdf_figure_thesis.outputs["pdf"]).pages)
+
+
+@pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_shows_the_pdf_figure(pdf_figure_thesis):
+    pdf = pypdf.PdfReader(io.BytesIO(libreoffice.docx_to_pdf(pdf_figure_thesis.outputs["docx"].read_bytes())))
+    page = next(p for p in pdf.pages if "Сызба PDF" in (p.extract_text() or ""))
+    assert len(page.images) == 1
+
+
 def test_a_numbered_introduction_stays_a_chapter(transformed):
     document = transformed("# Introduction {.chapter}\n\nText.\n\n# Method\n\nText.\n")
     assert [h.text for h in document.outline] == ["1 Introduction", "2 Method"]

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -212,6 +213,29 @@ def test_unknown_key_says_what_to_change(cited, capsys):
 def test_citation_without_any_bibliography(project, capsys):
     append(project / "content" / "02-practice.md", "\nМәтін [@smith99, p. 3].\n")
     fails(project, capsys, "content/02-practice.md:16: error: unknown citation key 'smith99' [cite.undefined]")
+
+
+def test_image_without_its_suffix_is_named_at_its_own_line(project, capsys):
+    """LaTeX's habit (\\includegraphics finds the suffix) in Markdown: the error names the file
+    that is there. An earlier chapter's 'figure.png' is not where 'figure' is written."""
+    shutil.copy(REPO / "tests/projects/crossref/images/scheme.png", project / "figure.png")
+    append(project / "content" / "01-theory.md", "\n![Сызба](figure.png)\n")
+    append(project / "content" / "02-practice.md", "\n![Сызба](figure)\n")
+    fails(project, capsys, "content/02-practice.md:16: error: image 'figure' does not exist "
+                           "(figure.png does: write the file's suffix) [image.missing]")
+
+
+@pytest.mark.parametrize("head, what", [
+    (b"%!PS-Adobe-3.0 EPSF-3.0\n", "is an EPS (PostScript) file, which the PDF cannot show: convert it to PDF, SVG or PNG"),
+    (b"II*\x00" + bytes(60), "is a TIFF file, which the PDF cannot show: convert it to PDF, SVG or PNG"),
+    (b"", "is an empty file"),
+    (b"not an image at all", "is not an image the PDF can show (PNG, JPEG, GIF, WebP, SVG or PDF): convert it to "
+                             "one of these")])
+def test_image_typst_cannot_draw_is_named_at_its_line(project, capsys, head, what):
+    """Typst said 'unknown image format' and no more; the check names the file, its line and why."""
+    (project / "figure.eps").write_bytes(head)
+    append(project / "content" / "02-practice.md", "\n![Сызба](figure.eps)\n")
+    fails(project, capsys, f"content/02-practice.md:16: error: image 'figure.eps' {what} [image.format]")
 
 
 def test_missing_image(project, capsys):

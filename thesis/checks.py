@@ -120,6 +120,30 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
     return found
 
 
+# What Typst draws, by the file's first bytes (as Typst itself tells them apart, not by suffix)
+_DRAWN = ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF-", "PDF"))
+_NOT_DRAWN = ((b"%!PS", "an EPS (PostScript) file"), (b"\xc5\xd0\xd3\xc6", "an EPS (PostScript) file"),
+              (b"II*\x00", "a TIFF file"), (b"MM\x00*", "a TIFF file"), (b"BM", "a BMP file"),
+              (b"\xd7\xcd\xc6\x9a", "a WMF file"), (b"\x01\x00\x00\x00", "an EMF file"))
+
+
+def _image_format_problem(path: Path) -> str | None:
+    """Why Typst cannot draw the image file (None: it can, or it is text Typst reads as SVG)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if any(head.startswith(magic) for magic, _ in _DRAWN) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return None
+    for magic, what in _NOT_DRAWN:
+        if head.startswith(magic):
+            return f"is {what}, which the PDF cannot show: convert it to PDF, SVG or PNG"
+    if b"<svg" in head or head.lstrip().startswith((b"<?xml", b"<!--", b"<!DOCTYPE")) or not head:
+        return None if head else "is an empty file"
+    return "is not an image the PDF can show (PNG, JPEG, GIF, WebP, SVG or PDF): convert it to one of these"
+
+
 def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     """The file an image target names (inside the project), or the problem with it.
 
@@ -129,8 +153,9 @@ def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     """
     root = thesis.root
     name = unquote(target)
-    path, line = (thesis.locate(f"]({target}") or thesis.locate(f"](<{name}>") or thesis.locate(target)
-                  or thesis.locate(name) or (None, None))
+    whole = "|".join(map(re.escape, {target, name}))  # not a longer name it begins ('a' of 'a.png')
+    path, line = (thesis.locate(re.compile(rf"\]\(\s*(?:{whole}|<(?:{whole})>)(?=[\s)])"))
+                  or thesis.locate(re.compile(rf"(?:{whole})(?![\w.-])")) or (None, None))
     if "://" in name or name.startswith("data:") or name.startswith("//"):
         return Diagnostic("error", f"image {name!r}: remote images are not fetched; save the file "
                           "into the project", path, line, "image.remote")
@@ -143,10 +168,18 @@ def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     existing = [c for c in candidates if c.is_file()]  # symlinks followed
     resolved = next((c for c in existing if inside(root, c)), None)
     if resolved is not None:
+        unreadable = _image_format_problem(resolved)
+        if unreadable:
+            return Diagnostic("error", f"image {name!r} {unreadable}", path, line, "image.format")
         return resolved
     # Absolute, `..` out of the project, or a file that exists only through a link out.
     outside = Path(name).is_absolute() or bool(existing) or not any(inside(root, c) for c in candidates)
     problem = "is outside the project" if outside else "does not exist"
+    if not outside and not Path(name).suffix:  # LaTeX's habit: \includegraphics finds the suffix
+        named = [f"{name}{suffix}" for suffix in latex.IMAGE_SUFFIXES for c in candidates
+                 if (c.parent / f"{c.name}{suffix}").is_file() and inside(root, c.parent / f"{c.name}{suffix}")]
+        if named:
+            problem += f" ({named[0]} does: write the file's suffix)"
     return Diagnostic("error", f"image {name!r} {problem}", path, line,
                       "image.outside" if outside else "image.missing")
 

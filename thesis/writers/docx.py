@@ -28,7 +28,7 @@ from .docx_stitch import bookmark_name
 from .pdf import chapter_chunks
 from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
-from .svg_fallback import add_fallbacks
+from .svg_fallback import add_fallbacks, pdf_pictures
 from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
 
 NAME = "thesis.docx"
@@ -272,12 +272,13 @@ def write_docx(document: Document, thesis: Thesis, cache_dir: Path, pages: dict[
                                 [f"--reference-doc={reference}", "--syntax-highlighting=none"],  # code in black
                                 cache_dir / "docx").parts
     parts = {name: _xml_safe(data) if name.endswith((".xml", ".rels")) else data for name, data in parts.items()}
+    parts = pdf_pictures(parts, cache_dir)  # a PDF figure no Word version draws
     replace = {"docProps/core.xml": core_properties(thesis).encode(),
                "word/document.xml": document_body(parts["word/document.xml"], thesis, splits or {}, marks)}
     if "word/numbering.xml" in parts:
         replace["word/numbering.xml"] = list_numbering(parts["word/numbering.xml"], thesis)
     if any(name.endswith(".svg") for name in parts):
-        replace.update(add_fallbacks({name: replace.get(name) or parts[name] for name in parts}))
+        replace.update(add_fallbacks({name: replace.get(name) or parts[name] for name in parts}, cache_dir))
     return normalise_zip(parts, replace)
 
 
