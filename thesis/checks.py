@@ -105,8 +105,7 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
     for node in ast.walk(document.blocks) if described else ():
         if node["t"] == "Image" and not ast.stringify(node["c"][1]).strip():
             target = node["c"][2][0]
-            blank = re.compile(rf"!\[\s*\]\(\s*<?(?:{re.escape(target)}|{re.escape(unquote(target))})")
-            path, line = thesis.locate(blank) or thesis.locate(f"]({target}") or (None, None)
+            path, line = image_place(target, thesis, blank=True)
             found.append(Diagnostic("error", f"image {unquote(target)!r} has no description: {named} needs one "
                                     "as its alternative text, ![what it shows](…)", path, line, "pdf.alt-text"))
         elif node["t"] == "Header" and "ua-1" in standards:
@@ -144,6 +143,15 @@ def _image_format_problem(path: Path) -> str | None:
     return "is not an image the PDF can show (PNG, JPEG, GIF, WebP, SVG or PDF): convert it to one of these"
 
 
+def image_place(target: str, thesis: Thesis, blank: bool = False) -> tuple[str | None, int | None]:
+    """The chapter and line of the image `target` (`blank`: first one written without a
+    description, `![](…)`), by its whole name: 'a' is not found at 'a.png'."""
+    whole = "|".join(map(re.escape, sorted({target, unquote(target)})))
+    named = rf"\(\s*(?:{whole}|<(?:{whole})>)(?=[\s)])"
+    return (thesis.locate(re.compile(rf"!\[\s*\]{named}")) if blank else None) or \
+        thesis.locate(re.compile(rf"\]{named}")) or thesis.locate(re.compile(rf"(?:{whole})(?![\w.-])")) or (None, None)
+
+
 def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     """The file an image target names (inside the project), or the problem with it.
 
@@ -153,9 +161,7 @@ def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     """
     root = thesis.root
     name = unquote(target)
-    whole = "|".join(map(re.escape, {target, name}))  # not a longer name it begins ('a' of 'a.png')
-    path, line = (thesis.locate(re.compile(rf"\]\(\s*(?:{whole}|<(?:{whole})>)(?=[\s)])"))
-                  or thesis.locate(re.compile(rf"(?:{whole})(?![\w.-])")) or (None, None))
+    path, line = image_place(target, thesis)
     if "://" in name or name.startswith("data:") or name.startswith("//"):
         return Diagnostic("error", f"image {name!r}: remote images are not fetched; save the file "
                           "into the project", path, line, "image.remote")
