@@ -141,3 +141,22 @@ def test_whole_issue_is_described_by_its_title_alone(tmp_path):
     assert items[0]["title"] == "Казахстанская правда"
     assert "container-title" not in items[0]
     assert items[0]["language"] == "kk-KZ"
+
+
+@pytest.mark.parametrize("for_gost", [True, False])
+def test_math_and_doi_links_in_exported_entries(tmp_path, for_gost):
+    """A title with TeX math ({$\\alpha$}) printed '$\\alpha$' (pandoc's CSL JSON keeps the TeX);
+    a DOI exported as its link printed 'DOI: https://doi.org/10…'. Prices are not math."""
+    from thesis.bibliography import csl_items
+    from thesis.diagnostics import Reporter
+    bib_path = tmp_path / "math.bib"
+    bib_path.write_text(
+        "@article{a, author = {Berg, Jan}, title = {On the {$\\alpha$}-conjecture in $H_2O$ and $\\frac{a}{b}$},\n"
+        "  journal = {J. Res.}, year = {2020}, doi = {https://doi.org/10.1000/xyz123}}\n"
+        "@book{b, author = {Lee, K.}, title = {The \\$100 laptop and \\$200 phone}, year = {2020},\n"
+        "  publisher = {P}, location = {L}, doi = {doi:10.1/b}}\n", encoding="utf-8")
+    bib = load_bibliography([bib_path], Reporter(quiet=True))
+    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c", for_gost).read_text())}
+    assert items["a"]["title"] == "On the α-conjecture in H₂O and $\\frac{a}{b}$"  # no plain form: as written
+    assert (items["a"]["DOI"], items["b"]["DOI"]) == ("10.1000/xyz123", "10.1/b")
+    assert items["b"]["title"] == "The $100 laptop and $200 phone"

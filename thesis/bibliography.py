@@ -129,6 +129,7 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_
         converted = gost.bibtex_to_csl(paths, cwd, bib.entries) if for_gost else pandoc.bibtex_to_csl(paths, cwd)
         items = [mend_csl_item(item, bib.entries.get(item.get("id", "")), bib.entries if for_gost else None)
                  for item in converted]
+        math_as_text(items, cwd)
         write_atomic(target, json.dumps(items, ensure_ascii=False, indent=1).encode(), durable=False)
     return target
 
@@ -149,6 +150,8 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     - the rest (titles as written, compilers, translation and dissertation statements,
       four or more authors after the title): `gost.mend_item`.
     """
+    if isinstance(item.get("DOI"), str):  # a DOI written as its link: the style prints "DOI: 10.…"
+        item["DOI"] = _DOI_LINK.sub("", item["DOI"].strip())
     if entries is not None:
         item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
@@ -161,6 +164,34 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     if entry.language:
         item["language"] = pandoc.LANG_TAGS[entry.language]
     return item
+
+
+_DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+# TeX math as pandoc's Markdown reads it: no space inside the dollars, no digit after ("$5 and $6")
+_TEX_MATH = re.compile(r"\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)")
+_NOT_PROSE = {"id", "DOI", "URL", "ISBN", "ISSN", "language", "type"}
+
+
+def math_as_text(items: list[dict], cwd: Path) -> None:
+    """TeX math in the sources' text ('On the {$\\alpha$}-conjecture') as the characters it
+    stands for ('α'), in place: pandoc's CSL JSON keeps it as TeX, which citeproc printed
+    dollars and all. One pandoc run for all of it; what has no plain-text form stays as written."""
+    fields = [(item, key) for item in items for key, value in item.items()
+              if key not in _NOT_PROSE and isinstance(value, str) and "$" in value]
+    segments = sorted({m.group(0) for item, key in fields for m in _TEX_MATH.finditer(item[key])})
+    if not segments:
+        return
+    text = "\n\n".join(f"M{i}: {segment}" for i, segment in enumerate(segments))
+    out, _ = pandoc.run(["--from", "markdown", "--to", "plain", "--wrap=none"], text.encode(), cwd,
+                        "reading the sources' math")
+    plain = {}
+    for line in out.decode().splitlines():
+        number, _, value = line.partition(": ")
+        if number[:1] == "M" and number[1:].isdigit() and int(number[1:]) < len(segments):
+            if value and "\\" not in value and "$" not in value and "^(" not in value:
+                plain[segments[int(number[1:])]] = value
+    for item, key in fields:
+        item[key] = _TEX_MATH.sub(lambda m: plain.get(m.group(0), m.group(0)), item[key])
 
 
 # What reference managers write (Zotero, Better BibTeX, Google Scholar, Mendeley, JabRef).
