@@ -11,7 +11,9 @@ from thesis.build import Options, build
 from thesis.diagnostics import Reporter, UserError
 
 CHAPTER = ("# Теория\n\nПервое [@baranovskii1983, p. 200]. Второе [@haas1958, p. 442]. "
-           "Оба [@baranovskii1983; @haas1958]. Снова [@baranovskii1983, p. 35].\n\n# Список {.references}\n")
+           "Оба [@baranovskii1983; @haas1958]. Снова [@baranovskii1983, p. 35].\n\n"
+           "Данные в @tbl:t [@haas1958].\n\n: Данные {#tbl:t}\n\n| А | Б |\n|---|---|\n| 1 | 2 |\n\n"
+           "# Список {.references}\n")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +35,7 @@ def test_references_in_the_text_carry_the_list_numbers(numeric):
     for text in (pdf, " ".join(docx)):
         assert "Первое [1, с. 200]." in text and "Второе [2, p. 442]." in text
         assert "Оба [1; 2]." in text and "Снова [1, с. 35]." in text
+        assert re.search(r"Данные в табл\.[ \u00a0]1 \[2\]\.", text)  # "@tbl:t [@key]": one Cite; its space kept
     assert re.search(r"1\. Барановский В\. Г\. Политическая .* 2\. Haas E\. B\.", pdf)
     assert notes == []  # no footnotes: the references stand in the text
 

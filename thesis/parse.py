@@ -93,12 +93,16 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
 
 
 _PARTS_VERSION = "3"  # bump when what `_read_part` keeps changes
+# The code that makes pandoc's reading of a part the build's (`_as_the_build_reads`) is part of
+# the key too: a changed LaTeX, HTML or crossref reading never meets a part read the old way.
+_READING_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (
+    ast, crossref, guards, htmltags, latex))).hexdigest()[:16] + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dict:
     """One part as pandoc reads it (its blocks, metadata, warnings, skeleton and note count),
     from the cache if read before."""
-    key = citeproc.digest(_PARTS_VERSION, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
+    key = citeproc.digest(_PARTS_VERSION, _READING_CODE, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
     path = cache / "parts" / f"{key}.json"
     if (kept := load_json(path)) is not None:
         return kept
