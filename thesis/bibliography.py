@@ -182,7 +182,7 @@ def math_as_text(items: list[dict], cwd: Path) -> None:
     if not segments:
         return
     text = "\n\n".join(f"M{i}: {segment}" for i, segment in enumerate(segments))
-    out, _ = pandoc.run(["--from", "markdown", "--to", "plain", "--wrap=none"], text.encode(), cwd,
+    out, _ = pandoc.run(["--sandbox", "--from", "markdown", "--to", "plain", "--wrap=none"], text.encode(), cwd,
                         "reading the sources' math")
     plain = {}
     for line in out.decode().splitlines():
