@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 
 import docx
@@ -83,3 +84,50 @@ def test_figures_and_tables_numbered_within_chapters(tmp_path):
     assert "Кесте 2.1 — Көрсеткіштер" in text
     continuous = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
     assert "Кесте 1 — Көрсеткіштер" in " ".join(pdf_pages(continuous.outputs["pdf"]))
+
+
+AUTHOR_DATE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Author-date, sorted</title><id>ad</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <macro name="author"><names variable="author"><name form="short" and="symbol"/>
+    <substitute><names variable="editor"/><text variable="title" form="short"/></substitute></names></macro>
+  <citation et-al-min="3" et-al-use-first="1">
+    <sort><key macro="author"/></sort>
+    <layout prefix="(" suffix=")" delimiter="; "><group delimiter=", "><text macro="author"/>
+      <date variable="issued"><date-part name="year"/></date><text variable="locator"/></group></layout>
+  </citation>
+  <bibliography><layout suffix="."><group delimiter=". "><text macro="author"/><text variable="title"/></group></layout>
+  </bibliography>
+</style>
+"""
+
+
+def test_own_profile_over_generic_with_an_author_date_style(tmp_path):
+    """A project's profile extending `generic` (itself extending `kz-diploma`) with a CSL style of
+    the author's: before, only one level of `extends` was read ('page: required key is
+    missing'); GOST's rules reached the other style (four authors put after the title, an
+    organisation given a period); and the style's sorting of a reference's citations, which
+    differs by language, cut the Kazakh run's pieces wrongly: '(Барановский, 1983; Барановский, 1983)'."""
+    from helpers import copy_project, pdf_pages
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("cited", tmp_path)
+    (root / "styles").mkdir()
+    (root / "styles" / "ad.csl").write_text(AUTHOR_DATE, encoding="utf-8")
+    (root / "profiles").mkdir()
+    (root / "profiles" / "ad.yaml").write_text("extends: generic\nname: ad\ncitation_style: ad\n", encoding="utf-8")
+    thesis_yaml = root / "thesis.yaml"
+    thesis_yaml.write_text(thesis_yaml.read_text(encoding="utf-8") + "profile: ad\n", encoding="utf-8")
+    with (root / "bibliography" / "sources.bib").open("a", encoding="utf-8") as bib:
+        bib.write("@article{four2020, author = {Aa, A. and Bb, B. and Cc, C. and Dd, D.}, title = {Four},\n"
+                  "  journaltitle = {J}, date = {2020}, langid = {english}}\n"
+                  "@online{org2021, author = {{World Bank}}, title = {Data}, url = {http://x.org}, date = {2021},\n"
+                  "  langid = {english}}\n")
+    (root / "content" / "01-chapter.md").write_text(
+        "# Тарау\n\nЕкеуі [@baranovskii1983, p. 200; @haas1958, p. 442]. Төрт [@four2020]. Ұйым [@org2021].\n",
+        encoding="utf-8")
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    text = " ".join(" ".join(pdf_pages(result.outputs["pdf"])).split())
+    both = next(m for m in re.findall(r"Екеуі (\([^)]*\))", text))
+    assert both.count("Барановский") == 1 and both.count("Haas") == 1, both
+    assert "Төрт (Aa et al., 2020)" in text and "Ұйым (World Bank, 2021)" in text

@@ -149,6 +149,8 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
       russian → ru-RU.
     - the rest (titles as written, compilers, translation and dissertation statements,
       four or more authors after the title): `gost.mend_item`.
+    `entries` None: for another CSL style, which gets pandoc's mapping with only what an
+    exported .bib gets wrong mended (no GOST rule: four authors stay authors).
     """
     if isinstance(item.get("DOI"), str):  # a DOI written as its link: the style prints "DOI: 10.…"
         item["DOI"] = _DOI_LINK.sub("", item["DOI"].strip())
@@ -156,8 +158,8 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
         item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
         return item
-    as_exported(item, entry.language or "ru")
-    if len(item.get("author", [])) >= 4:
+    as_exported(item, entry.language or "ru", for_gost=entries is not None)
+    if entries is not None and len(item.get("author", [])) >= 4:  # GOST 7.1: the title first
         item["original-author"] = item.pop("author")
     if entry.type == "periodical" and item.get("container-title") == item.get("title"):
         item.pop("container-title", None)
@@ -201,16 +203,17 @@ _ACCESSED = re.compile(r"(?i)(?:accessed|last accessed|viewed|дата обра�
                        r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})\.?")
 
 
-def as_exported(item: dict, language: str) -> None:
+def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
     """A CSL item from an exported .bib made right: `and others` as "[и др.]"/"et al.", initials
     run together split ("ЛА" → "Л. А."), `note = {Accessed: …}` an access date, a URL in
     `howpublished` a URL (not a publisher), a publisher named twice (organization too) once,
-    a whole work's single `pages` number its number of pages."""
+    a whole work's single `pages` number its number of pages; `for_gost`: an organisation as
+    the author ends with its period (GOST's heading element; other styles punctuate it)."""
     for role in ("author", "editor", "translator"):
         for name in item.get(role, []):
             if name.get("literal", "").strip().lower() == "others":
                 name["literal"] = ET_AL.get(language, "et al.")
-            elif role == "author" and name.get("literal") and name["literal"][-1:].isalnum():
+            elif for_gost and role == "author" and name.get("literal") and name["literal"][-1:].isalnum():
                 name["literal"] += "."  # an organisation as the heading: "American Heart Association."
             given = name.get("given", "")
             if _RUN_TOGETHER.match(given):

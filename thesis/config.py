@@ -342,27 +342,44 @@ def _profile_inside(path: Path, root: Path, name: str, origin: Path, line: int |
                     "source.outside")
 
 
-def profile_chain(path: Path, root: Path) -> list[Path]:
-    """The profile file and the files it `extends`, in order (for a watcher)."""
+MAX_PROFILE_DEPTH = 10
+
+
+def profile_chain(path: Path, root: Path | None = None) -> list[Path]:
+    """The profile file and the files it `extends`, each extending the next (a watcher reads
+    them all). A project profile named as the tool's one it extends (`profiles/generic.yaml`
+    with `extends: generic`) extends the tool's; a circle or a chain deeper than
+    MAX_PROFILE_DEPTH is an error at the `extends` line."""
     chain = [path]
-    while len(chain) < 10:
-        data, _ = parse_yaml(read_text(chain[-1]), chain[-1])
+    while True:
+        here = chain[-1]
+        data, lines = parse_yaml(read_text(here), here)
         if not (isinstance(data, dict) and "extends" in data):
-            break
-        chain.append(find_profile(str(data["extends"]), chain[-1].parent.parent))
-    return chain
+            return chain
+        name, line = str(data["extends"]), lines.get(("extends",))
+        base = find_profile(name, here.parent.parent)
+        seen = {p.resolve() for p in chain}
+        if base.resolve() in seen:
+            base = TOOL_ROOT / "profiles" / f"{name}.yaml"
+            if not base.is_file() or base.resolve() in seen:
+                raise UserError(f"profile {name!r} extends itself, through {' → '.join(p.stem for p in chain)}",
+                                here, line, "config.profile")
+        _profile_inside(base, here.parent.parent, name, here, line)
+        chain.append(base)
+        if len(chain) > MAX_PROFILE_DEPTH:
+            raise UserError(f"profiles extend each other more than {MAX_PROFILE_DEPTH} deep", here, line,
+                            "config.profile")
 
 
 def load_profile(path: Path, reporter: Reporter) -> Profile:
-    """A validated profile; `extends: other` merges this file over another profile."""
-    data, lines = parse_yaml(read_text(path), path)
-    if isinstance(data, dict) and "extends" in data:
-        extends = str(data.pop("extends"))
-        base = find_profile(extends, path.parent.parent)
-        _profile_inside(base, path.parent.parent, extends, path, lines.get(("extends",)))
-        base_data, _ = parse_yaml(read_text(base), base)
-        data = deep_merge(base_data, data)
-    return build_config(Profile, data, path, lines, reporter)
+    """A validated profile; `extends: other` merges this file over another profile (which may
+    extend a third: the project's own profile over `generic` over `kz-diploma`)."""
+    merged: dict = {}
+    for file in reversed(profile_chain(path)):
+        data, lines = parse_yaml(read_text(file), file)
+        merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"}) if isinstance(data, dict) \
+            else data
+    return build_config(Profile, merged, path, lines, reporter)
 
 
 def load_project(root: Path, reporter: Reporter, profile: str | None = None) -> Project:

@@ -271,6 +271,16 @@ def is_gost_style(style: Path) -> bool:
     return root.find(f"{{{CSL_NS}}}macro[@name='designation']") is not None
 
 
+def sorts_citations(style: Path) -> bool:
+    """Whether the style orders the citations of one reference itself (`<citation><sort>`):
+    its rendering then need not follow the order the author wrote them in."""
+    try:
+        root = ET.parse(style).getroot()
+    except (OSError, ET.ParseError):
+        return False
+    return root.find(f"{{{CSL_NS}}}citation/{{{CSL_NS}}}sort") is not None
+
+
 def style_for(base: Path, standard: str, separator: str, space_before_colon: bool, cache: Path) -> Path:
     """The CSL style as the profile asks: `base` itself for GOST 7.1-2003 with "–" and no space
     before ":", else a variant written once into `cache`."""

@@ -168,8 +168,13 @@ def localize(document: Document, thesis: Thesis) -> None:
         for key, ref_lang in ref_langs.items():
             if ref_lang == lang and key in other_refs:
                 refs[key]["c"][1] = other_refs[key]["c"][1]
+    # a style that sorts a reference's citations renders them in an order of its own, which
+    # may differ between languages (Cyrillic before Latin or after): the cut pieces would not
+    # match their sources ("(Иванов, 2019; Иванов, 2019)")
+    cuttable = not gost.sorts_citations(citation_style(thesis.project))
     for i, (mine, langs) in enumerate(zip(cites, cite_langs)):
-        mixed = _mixed(langs, {lang: runs[lang][i]["c"][1] for lang in set(langs)}) if len(set(langs)) > 1 else None
+        mixed = (_mixed(langs, {lang: runs[lang][i]["c"][1] for lang in set(langs)})
+                 if len(set(langs)) > 1 and cuttable else None)
         if mixed is not None:
             mine["c"][1] = mixed
         elif langs[0] != thesis.language:  # one language, or a note that does not cut: the first source's words
