@@ -131,3 +131,23 @@ def test_own_profile_over_generic_with_an_author_date_style(tmp_path):
     both = next(m for m in re.findall(r"Екеуі (\([^)]*\))", text))
     assert both.count("Барановский") == 1 and both.count("Haas") == 1, both
     assert "Төрт (Aa et al., 2020)" in text and "Ұйым (World Bank, 2021)" in text
+
+
+def test_profiles_extending_in_a_circle_or_shadowing_the_tools(tmp_path, monkeypatch):
+    """`profiles/generic.yaml` with `extends: generic` extends the tool's generic; a → b → a is
+    an error at the `extends` line, not an endless loop."""
+    from helpers import copy_project
+    from thesis.config import load_project
+    from thesis.diagnostics import Reporter, UserError
+    root = copy_project("cited", tmp_path)
+    monkeypatch.chdir(root)
+    (root / "profiles").mkdir()
+    (root / "profiles" / "generic.yaml").write_text("extends: generic\nname: mine\n", encoding="utf-8")
+    project = load_project(root, Reporter(quiet=True), "generic")
+    assert project.profile.name == "mine" and project.profile.source_list.order == "citation"  # generic's
+    (root / "profiles" / "a.yaml").write_text("name: a\nextends: b\n", encoding="utf-8")
+    (root / "profiles" / "b.yaml").write_text("extends: a\nname: b\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load_project(root, Reporter(quiet=True), "a")
+    assert str(error.value.diagnostic) == ("profiles/b.yaml:1: error: profile 'a' extends itself, through a → b "
+                                           "[config.profile]")
