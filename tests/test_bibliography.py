@@ -160,3 +160,20 @@ def test_math_and_doi_links_in_exported_entries(tmp_path, for_gost):
     assert items["a"]["title"] == "On the α-conjecture in H₂O and $\\frac{a}{b}$"  # no plain form: as written
     assert (items["a"]["DOI"], items["b"]["DOI"]) == ("10.1000/xyz123", "10.1/b")
     assert items["b"]["title"] == "The $100 laptop and $200 phone"
+
+
+@pytest.mark.parametrize("for_gost", [True, False])
+def test_surname_first_without_a_comma(tmp_path, for_gost):
+    """'Иванов И.И.' without a comma is, by BibTeX's rule, given 'Иванов И.' and surname 'И.':
+    printed 'И. И. И.'. Written so in a hand-made .bib of nearly every Russian thesis."""
+    from thesis.bibliography import csl_items
+    from thesis.diagnostics import Reporter
+    bib_path = tmp_path / "names.bib"
+    bib_path.write_text("@book{a, author = {Иванов И.И. and Петров П. П. and Smith J. and J. Smith and "
+                        "Смит Дж. and Ли Б.}, title = {Т}, publisher = {Наука}, location = {М.}, year = {2019}}\n",
+                        encoding="utf-8")
+    bib = load_bibliography([bib_path], Reporter(quiet=True))
+    item = json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c", for_gost).read_text())[0]
+    names = [(n.get("family"), n.get("given")) for n in item.get("author") or item["original-author"]]
+    assert names == [("Иванов", "И. И."), ("Петров", "П. П."), ("Smith", "J."), ("Smith", "J."),
+                     ("Смит", "Дж."), ("Ли", "Б.")]

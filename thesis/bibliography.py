@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -198,9 +199,30 @@ def math_as_text(items: list[dict], cwd: Path) -> None:
 
 # What reference managers write (Zotero, Better BibTeX, Google Scholar, Mendeley, JabRef).
 ET_AL = {"ru": "[и др.]", "kk": "[т.б.]", "en": "et al.", "de": "u. a.", "fr": "et al."}
-_RUN_TOGETHER = re.compile("^[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,3}$")  # Scholar's "Бокерия, ЛА": two initials
+_UPPER_LETTERS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_RUN_TOGETHER = re.compile(f"^[{_UPPER_LETTERS}]{{2,3}}$")  # Scholar's "Бокерия, ЛА": two initials
 _ACCESSED = re.compile(r"(?i)(?:accessed|last accessed|viewed|дата обращения|қаралған күні)\s*:?\s*"
                        r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})\.?")
+
+
+_INITIAL = f"[{_UPPER_LETTERS}][a-zа-яё]{{0,2}}\\.(?:-[{_UPPER_LETTERS}][a-zа-яё]{{0,2}}\\.)?"  # И. Дж. Ж.-П.
+_INITIALS = re.compile(f"(?:{_INITIAL}\\s*)+")
+
+
+def _surname_first(name: dict) -> None:
+    """"Иванов И.И." written without a comma, read by BibTeX's rule (the last word is the
+    surname) as given "Иванов И.", family "И.", printed "И. И. И.": the surname first and
+    the initials after it, as a Russian or Kazakh author writes every name, made so."""
+    family, given = name.get("family", ""), name.get("given", "")
+    words = given.split()
+    if not (_INITIALS.fullmatch(family) and words and not _INITIALS.fullmatch(words[0])):
+        return
+    surname = [w for w in itertools.takewhile(lambda w: not _INITIALS.fullmatch(w), words)]
+    initials = words[len(surname):]
+    if any("." in w for w in surname) or not all(_INITIALS.fullmatch(w) for w in initials):
+        return
+    letters = re.findall(_INITIAL, " ".join(initials + [family]))
+    name["family"], name["given"] = " ".join(surname), " ".join(letters)
 
 
 def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
@@ -218,6 +240,11 @@ def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
             given = name.get("given", "")
             if _RUN_TOGETHER.match(given):
                 name["given"] = " ".join(f"{letter}." for letter in given)
+    for value in item.values():  # every role's names: author, editor, original-author (GOST's), …
+        if isinstance(value, list):
+            for name in value:
+                if isinstance(name, dict) and "family" in name:
+                    _surname_first(name)
     publisher = item.get("publisher", "")
     if publisher.startswith(("http://", "https://")) and "URL" not in item:
         item["URL"] = item.pop("publisher")
