@@ -177,3 +177,21 @@ def test_surname_first_without_a_comma(tmp_path, for_gost):
     names = [(n.get("family"), n.get("given")) for n in item.get("author") or item["original-author"]]
     assert names == [("Иванов", "И. И."), ("Петров", "П. П."), ("Smith", "J."), ("Smith", "J."),
                      ("Смит", "Дж."), ("Ли", "Б.")]
+
+
+def test_hand_written_gost_labels_in_number_fields(tmp_path):
+    """A .bib typed the GOST way: 'Т. 3' printed 'Т. Т. 3', '№ 5' '№ № 5', 'С. 10-20' 'С. С. 10–20';
+    a book's 'pages = {240 с.}' gave no extent (and a false 'no pagetotal'); '2019г.' no year."""
+    from thesis.bibliography import check_citations, csl_items
+    from thesis.diagnostics import Reporter
+    bib_path = tmp_path / "typed.bib"
+    bib_path.write_text(
+        "@book{b, author = {Иванов, И. И.}, title = {Методы}, publisher = {Наука}, address = {Москва},\n"
+        "  year = {2019г.}, pages = {240 с.}, langid = {russian}}\n"
+        "@article{a, author = {Сидоров, С. С.}, title = {Анализ}, journal = {Вопросы экономики}, year = {2020},\n"
+        "  volume = {Т. 3}, number = {№ 5}, pages = {С. 10-20}, langid = {russian}}\n", encoding="utf-8")
+    bib = load_bibliography([bib_path], Reporter(quiet=True), GROUPS)
+    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c").read_text())}
+    assert (items["a"]["volume"], items["a"]["issue"], items["a"]["page"]) == ("3", "5", "10-20")
+    assert items["b"]["number-of-pages"] == "240" and items["b"]["issued"] == {"date-parts": [[2019]]}
+    assert check_citations(bib, {"b": [("c.md", 1)], "a": [("c.md", 2)]}, []) == []

@@ -159,6 +159,7 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
         item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
         return item
+    hand_written(item, entry)
     as_exported(item, entry.language or "ru", for_gost=entries is not None)
     if entries is not None and len(item.get("author", [])) >= 4:  # GOST 7.1: the title first
         item["original-author"] = item.pop("author")
@@ -263,6 +264,29 @@ def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
         item["number-of-pages"] = item.pop("page")  # a whole work's `pages = {120}`: its extent, "120 с."
     if not item.get("type"):
         item["type"] = "webpage" if item.get("URL") else "document"
+
+
+# A label typed into a number field, which the style prints itself: "Т. 3", "№ 5", "С. 10-20"
+_TYPED_LABEL = {"volume": re.compile(r"^\s*(?:т|том|vol|v|b)\.?\s*(?=[\dIVXLC])", re.I),
+                "issue": re.compile(r"^\s*(?:№|no|nr|n°|вып|iss)\.?\s*(?=[\dIVXLC])", re.I),
+                "page": re.compile(r"^\s*(?:с|стр|б|p|pp|s)\.?\s*(?=[\dIVXLC])", re.I)}
+_PAGE_COUNT = re.compile(r"^\s*(\d+)\s*(?:с|стр|б|p|pp|pages|S)\.?\s*$", re.I)
+_A_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def hand_written(item: dict, entry: "Entry") -> None:
+    """What a .bib typed by hand says the GOST way, which pandoc keeps as text: a label in a
+    number ("Т. 3" printed "Т. Т. 3"; "№ 5", "С. 10-20" alike), a book's pages with their unit
+    ("240 с.", then no extent at all), a year with its letter ("2019г.", then no year at all)."""
+    for field, label in _TYPED_LABEL.items():
+        if isinstance(item.get(field), str):
+            item[field] = label.sub("", item[field])
+    if isinstance(item.get("page"), str) and (count := _PAGE_COUNT.match(item["page"])):
+        item["page"] = count.group(1)
+    if not (item.get("issued") or {}).get("date-parts") and "literal" not in (item.get("issued") or {}):
+        written = entry.fields.get("date") or entry.fields.get("year") or ""
+        if (year := _A_YEAR.search(written)) is not None:
+            item["issued"] = {"date-parts": [[int(year.group(1))]]}
 
 
 _WHOLE_WORKS = {"book", "report", "thesis"}  # CSL types with no page range of their own (a Zotero

@@ -247,7 +247,8 @@ def missing_fields(entry, entries: dict) -> list[str]:
     if entry.type in ("online",) or fields.get("url"):
         need = need + (["urldate"] if "urldate" not in need else [])
     aliases = {"location": ("address",), "urldate": ("note",), "journaltitle": ("journal",),
-               "publisher": ("institution", "school", "organization")}  # what exports write instead
+               "publisher": ("institution", "school", "organization"),
+               "pagetotal": ("pages",)}  # what exports write instead (a whole work's one number)
     return [name for name in dict.fromkeys(need) if not fields.get(name)
             and not any(_stands_for(name, alias, fields.get(alias, "")) for alias in aliases.get(name, ()))]
 
@@ -256,6 +257,8 @@ def _stands_for(name: str, alias: str, value: str) -> bool:
     """Whether an exported field gives what `name` would: `note = {Accessed: 12-02-2026}` an urldate."""
     if name == "urldate":
         return bool(re.search(r"(?i)accessed|дата обращения|қаралған", value))
+    if name == "pagetotal":  # "240" or "240 с.", not a range of the pages cited
+        return bool(re.fullmatch(r"\s*\d+\s*(?:с|стр|б|p|pp|pages|S)?\.?\s*", value, re.I))
     return bool(value)
 
 
