@@ -195,3 +195,24 @@ def test_hand_written_gost_labels_in_number_fields(tmp_path):
     assert (items["a"]["volume"], items["a"]["issue"], items["a"]["page"]) == ("3", "5", "10-20")
     assert items["b"]["number-of-pages"] == "240" and items["b"]["issued"] == {"date-parts": [[2019]]}
     assert check_citations(bib, {"b": [("c.md", 1)], "a": [("c.md", 2)]}, []) == []
+
+
+def test_names_listed_with_commas_or_semicolons(tmp_path):
+    """'Иванов И. И., Петров П. П.' is one garbled name to BibTeX ('Иванов И. И. С. С. С. Петров
+    П. П.' was printed): read as the list it is, and warned with what to write."""
+    from thesis.bibliography import csl_items
+    from thesis.diagnostics import Reporter
+    bib_path = tmp_path / "listed.bib"
+    bib_path.write_text(
+        "@book{b, author = {Иванов И. И., Петров П. П., Сидоров С. С.}, title = {Т}, publisher = {Н},\n"
+        "  address = {М.}, year = {2019}, pagetotal = {240}, langid = {russian}}\n"
+        "@book{c, author = {Smith, J.; Doe, A.}, editor = {Иванов, Иван Иванович}, title = {T}, publisher = {P},\n"
+        "  address = {L}, year = {2019}, pagetotal = {24}, langid = {english}}\n", encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    bib = load_bibliography([bib_path], reporter, GROUPS)
+    assert [(d.line, d.code) for d in reporter.warnings if d.code == "bib.names"] == [(1, "bib.names"), (3, "bib.names")]
+    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c").read_text())}
+    assert [(n["family"], n["given"]) for n in items["b"]["author"]] == [
+        ("Иванов", "И. И."), ("Петров", "П. П."), ("Сидоров", "С. С.")]
+    assert [(n["family"], n["given"]) for n in items["c"]["author"]] == [("Smith", "J."), ("Doe", "A.")]
+    assert [(n["family"], n["given"]) for n in items["c"]["editor"]] == [("Иванов", "Иван Иванович")]

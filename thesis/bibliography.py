@@ -153,6 +153,9 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     `entries` None: for another CSL style, which gets pandoc's mapping with only what an
     exported .bib gets wrong mended (no GOST rule: four authors stay authors).
     """
+    for role in NAME_ROLES if entry is not None else ():  # names listed with commas (warned as bib.names)
+        if (names := listed_names(entry.fields.get(role, ""))) is not None:
+            item[role] = [_name(n) for n in names]
     if isinstance(item.get("DOI"), str):  # a DOI written as its link: the style prints "DOI: 10.…"
         item["DOI"] = _DOI_LINK.sub("", item["DOI"].strip())
     if entries is not None:
@@ -224,6 +227,39 @@ def _surname_first(name: dict) -> None:
         return
     letters = re.findall(_INITIAL, " ".join(initials + [family]))
     name["family"], name["given"] = " ".join(surname), " ".join(letters)
+
+
+NAME_ROLES = ("author", "editor", "translator")
+_AND = re.compile(r"\s+and\s+", re.I)
+
+
+def listed_names(value: str) -> list[str] | None:
+    """The names of a name field written as a list ("Иванов И. И., Петров П. П." or with ";")
+    where BibTeX wants 'and' between them, None where it is not such a list ("Иванов, Иван" and
+    "Smith, J." are one name each; a {protected} name is left as written)."""
+    if not value or _AND.search(value) or "{" in value or "\\" in value:  # TeX: pandoc reads it
+        return None
+    if ";" in value:
+        names = [p.strip() for p in value.split(";") if p.strip()]
+        return names if len(names) > 1 else None
+    names = [p.strip() for p in value.split(",") if p.strip()]
+    if len(names) > 1 and all(re.search(_INITIAL, n) and any(not _INITIALS.fullmatch(w) for w in n.split())
+                              for n in names):
+        return names
+    return None
+
+
+def _name(text: str) -> dict:
+    """One name of such a list as CSL: "Фамилия И. О.", "И. О. Фамилия", "Last, First"."""
+    if "," in text:
+        family, _, given = text.partition(",")
+        return {"family": family.strip(), "given": given.strip()}
+    words = text.split()
+    initials = [w for w in words if _INITIALS.fullmatch(w)]
+    surname = [w for w in words if not _INITIALS.fullmatch(w)]
+    if not initials:
+        return {"family": words[0], "given": " ".join(words[1:])} if len(words) > 1 else {"family": text}
+    return {"family": " ".join(surname), "given": " ".join(re.findall(_INITIAL, " ".join(initials)))}
 
 
 def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
@@ -409,6 +445,12 @@ def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entr
                             f"unknown group {entry.group!r} in {entry.key!r} (known: {', '.join(groups)})",
                             "bib.group"))
     found += _check_year(entry)
+    for role in NAME_ROLES:
+        if (names := listed_names(entry.fields.get(role, ""))) is not None:
+            found.append(Diagnostic("warning", f"{role} of {entry.key!r} lists its names with commas or semicolons: "
+                                    f"BibTeX separates names with 'and' (read here as {len(names)} names: "
+                                    f"{' and '.join(names)})", display_path(entry.path), entry.line_of(role),
+                                    "bib.names"))
     if not entry.langid and not entry.fields.get("language") and entry.inferred_language:
         found.append(Diagnostic("note", f"{entry.key!r} has no langid: its words are "
                                 f"{entry.inferred_language!r}, from the letters of its title",
