@@ -223,7 +223,9 @@ def test_a_typed_heading_number_equal_to_the_builds_prints_once(transformed):
     and "2 тарау" too; a typed number unlike the build's stays as written (and warned)."""
     document = transformed("# Бірінші\n\nМәтін.\n\n# 2 тарау. Екінші\n\n## 2.1 Талдау\n\nМәтін.\n\n"
                            "## 2.2. Нәтижелер\n\n### 2.2.1 Бөлім\n\nМәтін.\n\n## 5.7 Басқа\n\nМәтін.\n\n"
-                           "# ГЛАВА 3. Үшінші\n\nМәтін.\n")
+                           "# ГЛАВА 3. Үшінші\n\nМәтін.\n\n## §3.1 Параграф\n\nМәтін.\n\n## Раздел 3.2 Бөлімше\n\n"
+                           "Мәтін.\n")
     printed = [(h.number, h.text) for h in document.outline if h.number]
     assert printed == [("1", "1 Бірінші"), ("2", "2 Екінші"), ("2.1", "2.1 Талдау"), ("2.2", "2.2 Нәтижелер"),
-                       ("2.2.1", "2.2.1 Бөлім"), ("2.3", "2.3 5.7 Басқа"), ("3", "3 Үшінші")]
+                       ("2.2.1", "2.2.1 Бөлім"), ("2.3", "2.3 5.7 Басқа"), ("3", "3 Үшінші"),
+                       ("3.1", "3.1 Параграф"), ("3.2", "3.2 Бөлімше")]

@@ -51,7 +51,8 @@ LANDSCAPE = "landscape"          # class of a Div printed on landscape pages
 # the check warns, the transform replaces it with the computed one.
 TYPED_STATISTICS = re.compile(r"^\s*\d+\s*(с|стр|б|бет|p|pp|pages)\b\.?\s*,(\s*\d+\s*[^\d,;]+[,;]?){1,6}\s*$", re.I)
 # A heading typed with its number: "1.2 Title", "Глава 1", "2 тарау." (checks warn, structure leaves out)
-TYPED_NUMBER = re.compile(r"^\s*(\d+\s+(тарау|бөлім)\.?|\d+(\.\d+)*\.?|(глава|тарау|chapter|раздел)\s+\d+\.?)(\s|$)",
+TYPED_NUMBER = re.compile(r"^\s*(\d+\s+(тарау|бөлім)\.?|\d+(\.\d+)*\.?|§\s*\d+(\.\d+)*\.?|"
+                          r"(глава|тарау|бөлім|chapter|section|раздел|подраздел|параграф)\s+\d+(\.\d+)*\.?)(\s|$)",
                           re.I)
 
 
