@@ -210,6 +210,37 @@ def test_unknown_key_says_what_to_change(cited, capsys):
     assert_intact(cited)
 
 
+def test_nocite_key_is_named_at_its_thesis_yaml_line(cited, capsys):
+    """A nocite key the bibliography lacks: thesis.yaml's line, with the key it may have meant."""
+    bib = cited / "bibliography" / "sources.bib"
+    bib.write_text(bib.read_text().replace("@online{mfa,", "@online{mfa2,"))
+    fails(cited, capsys, "thesis.yaml:15: error: nocite key 'mfa' is not in the bibliography: did you mean "
+                         "'mfa2'? [cite.undefined]")
+
+
+def test_bibtex_pandoc_refuses_is_named_at_its_line_and_column(cited, capsys, monkeypatch):
+    """What the build's own reading of the .bib lets pass and pandoc refuses: pandoc's reason at
+    the line and column it names (its message ended with the caret line, which told nothing)."""
+    from thesis import bibliography
+    monkeypatch.setattr(bibliography, "_check_entry", lambda entry, groups, entries: [])
+    bib = cited / "bibliography" / "sources.bib"
+    bib.write_text(bib.read_text().replace("@article{bektepov1998,", "@article{bektep ov1998,"))
+    code, err = run(cited, capsys)
+    assert (code, err[:1]) == (1, ["bibliography/sources.bib:11:17: error: pandoc cannot read this BibTeX: "
+                                   "unexpected 'o' [bib.syntax]"])
+
+
+def test_a_key_with_a_space_is_an_error_and_the_listed_file_is_not_called_unlisted(cited, capsys):
+    bib = cited / "bibliography" / "sources.bib"
+    bib.write_text(bib.read_text().replace("@article{bektepov1998,", "@article{bektep ov1998,"))
+    code, err = run(cited, capsys)
+    assert code == 1 and err == [
+        "bibliography/sources.bib:11: error: key 'bektep ov1998' has a space in it: a key is one word "
+        "(pandoc cannot read the entry) [bib.syntax]",
+        "content/01-chapter.md:10: error: unknown citation key 'bektepov1998': did you mean 'bektep ov1998'? "
+        "[cite.undefined]"]
+
+
 def test_citation_without_any_bibliography(project, capsys):
     append(project / "content" / "02-practice.md", "\nМәтін [@smith99, p. 3].\n")
     fails(project, capsys, "content/02-practice.md:16: error: unknown citation key 'smith99' [cite.undefined]")

@@ -445,6 +445,9 @@ def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entr
                             f"unknown group {entry.group!r} in {entry.key!r} (known: {', '.join(groups)})",
                             "bib.group"))
     found += _check_year(entry)
+    if re.search(r"\s", entry.key):
+        found.append(_error(entry.path, entry.line, f"key {entry.key!r} has a space in it: a key is one word "
+                            "(pandoc cannot read the entry)", "bib.syntax"))
     for role in NAME_ROLES:
         if (names := listed_names(entry.fields.get(role, ""))) is not None:
             found.append(Diagnostic("warning", f"{role} of {entry.key!r} lists its names with commas or semicolons: "
@@ -537,10 +540,12 @@ def _unknown(key: str, bib: Bibliography, unlisted: dict[str, Path]) -> str:
 
 
 def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, int | None]]],
-                    nocite: list[str], unlisted: dict[str, Path] | None = None) -> list[Diagnostic]:
+                    nocite: list[str], unlisted: dict[str, Path] | None = None,
+                    nocite_at: tuple[Path | str | None, int | None] = (None, None)) -> list[Diagnostic]:
     """Cited keys against the bibliography: undefined keys are errors, unused or thin entries
     warnings. `cited` maps each cited key to where it is cited (chapter file, line);
-    `unlisted`: keys of the project's .bib files thesis.yaml does not list (`keys_elsewhere`)."""
+    `unlisted`: keys of the project's .bib files thesis.yaml does not list (`keys_elsewhere`);
+    `nocite_at`: where thesis.yaml lists the `nocite` keys."""
     unlisted = unlisted or {}
     found = []
     keep_all = "*" in nocite
@@ -566,6 +571,6 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
               for key, places in cited.items() if key not in bib.entries and key not in bib.unread
               for path, line in places[:1]]
     found += [Diagnostic("error", f"nocite key {key!r} is not in the bibliography{_unknown(key, bib, unlisted)}",
-                         None, None, "cite.undefined")
-              for key in nocite if key != "*" and key not in bib.entries]
+                         display_path(nocite_at[0]), nocite_at[1], "cite.undefined")
+              for key in nocite if key != "*" and key not in bib.entries and key not in bib.unread]
     return found

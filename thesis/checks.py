@@ -198,8 +198,10 @@ def citations(document: Document, thesis: Thesis) -> list[Diagnostic]:
         return []
     nocite = thesis.project.thesis.nocite
     unknown = any(key not in bib.entries for key in [*places, *nocite] if key != "*")
-    unlisted = bibliography.keys_elsewhere(thesis.root, thesis.bibliography_files) if unknown else {}
-    return bibliography.check_citations(bib, places, nocite, unlisted)
+    listed = [thesis.root / name for name in thesis.project.thesis.bibliography]  # also when one failed to read
+    unlisted = bibliography.keys_elsewhere(thesis.root, listed) if unknown else {}
+    nocite_at = (thesis.project.thesis_path, thesis.project.thesis_lines.get(("nocite",)))
+    return bibliography.check_citations(bib, places, nocite, unlisted, nocite_at)
 
 
 def citation_places(document: Document, thesis: Thesis) -> dict[str, list[tuple[str | None, int | None]]]:

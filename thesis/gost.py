@@ -149,8 +149,9 @@ def bibtex_to_csl(paths: list[Path], cwd: Path, entries: dict) -> list[dict]:
     of each entry converted apart (`gost-parts`: {field: text}) for `mend_item`."""
     def convert(path: Path) -> list[dict]:
         text = without_title_casing(path.read_text(encoding="utf-8", errors="replace"))
-        stdout, _ = pandoc.run(["--from", "biblatex", "--to", "csljson"], text.encode(), cwd,
-                               f"reading {path.name}")
+        with pandoc.bibtex_errors_at(path):
+            stdout, _ = pandoc.run(["--from", "biblatex", "--to", "csljson"], text.encode(), cwd,
+                                   f"reading {path.name}")
         return json.loads(stdout)
 
     with ThreadPoolExecutor(max_workers=1 + len(paths)) as pool:  # the pandoc runs side by side

@@ -6,6 +6,7 @@ its parser run for minutes); its stderr becomes diagnostics.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -13,6 +14,7 @@ import re
 import resource
 import signal
 import subprocess
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -268,10 +270,32 @@ def bibtex_to_csl(paths: list[Path], cwd: Path) -> list[dict]:
     """The BibLaTeX files as CSL JSON items (pandoc's own field mapping)."""
     items: list[dict] = []
     for path in paths:
-        stdout, _ = run(["--from", "biblatex", "--to", "csljson", str(path)], b"", cwd,
-                        f"reading {path.name}")
+        with bibtex_errors_at(path):
+            stdout, _ = run(["--from", "biblatex", "--to", "csljson", str(path)], b"", cwd,
+                            f"reading {path.name}")
         items += json.loads(stdout)
     return items
+
+
+_BIBTEX_AT = re.compile(r'Error at (?:"[^"]*" )?\(line (?P<line>\d+), column (?P<column>\d+)\):\n(?P<reason>[^\n]*)')
+
+
+@contextmanager
+def bibtex_errors_at(path: Path):
+    """Pandoc's refusal of a .bib (the build's own reading let it pass) as an error at the file,
+    line and column pandoc names, with its reason: its message ends with the line's text and a
+    caret, which alone told nothing."""
+    try:
+        yield
+    except UserError as error:
+        found = _BIBTEX_AT.search(getattr(error, "stderr", ""))
+        if error.diagnostic.code != "tool.pandoc" or found is None:
+            raise
+        located = UserError(f"pandoc cannot read this BibTeX: {found['reason'].strip()}", path, int(found["line"]),
+                            "bib.syntax")
+        located.diagnostic = dataclasses.replace(located.diagnostic, column=int(found["column"]))
+        located.diagnostics = [located.diagnostic]
+        raise located from None
 
 
 def write(doc: dict, to: str, cwd: Path, extra: list[str] = (), binary: bool = False) -> bytes:
