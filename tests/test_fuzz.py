@@ -200,7 +200,7 @@ def test_bibliography_cannot_be_pointed_outside(arena):
 NEST_OPEN = ["[", "> ", "- ", "*", "_", "**", "~~", "^", "[a ", "^[", "1. ", "  - "]
 NEST_CLOSE = {"[": "]", "*": "*", "_": "_", "**": "**", "~~": "~~", "^": "^", "[a ": "]{.x}", "^[": "]"}
 INLINE = ["**a**", "*a*", "~~a~~", "^a^", "~a~", "[a]{.smallcaps}", "[a](https://x.org)", "`a`", "$a$",
-          "^[n]", '"a"', "[a]{.underline}"]
+          "^[n]", '"a"', "[a]{.underline}", "a~b", "В.~И.~Ленин", "H~2~O"]
 PUNCT = list(".,;:!?()[]{}#$*_\\'\"-/") + [".b", ".б", "(b)", "[b]", "..", ".5"]
 TEX = [r"\cap", r"\otimes", r"\odot", r"\llbracket", r"\bigcap", r"\frac{a}{b}", r"\sum_{i}^{n}", r"\sqrt{x}",
        r"\mathbb{R}", r"\left(", r"\right)", r"\text{#a}", r"\operatorname{f}", r"\\", "{", "}", "^", "_",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
-import itertools
 import json
 import logging
 import re
@@ -25,7 +24,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-from . import gost, pandoc
+from . import bibmend, gost, pandoc
 from .diagnostics import Diagnostic, Reporter, UserError, display_path
 from .files import hit, inside, read_text, write_atomic
 
@@ -130,14 +129,15 @@ def csl_items(bib: Bibliography, paths: list[Path], cwd: Path, cache: Path, for_
         converted = gost.bibtex_to_csl(paths, cwd, bib.entries) if for_gost else pandoc.bibtex_to_csl(paths, cwd)
         items = [mend_csl_item(item, bib.entries.get(item.get("id", "")), bib.entries if for_gost else None)
                  for item in converted]
-        math_as_text(items, cwd)
+        bibmend.math_as_text(items, cwd)
         write_atomic(target, json.dumps(items, ensure_ascii=False, indent=1).encode(), durable=False)
     return target
 
 
 CSL_ITEMS_VERSION = "8"  # bump when mend_csl_item changes (the code below and gost.py's are part
 # of the key too, so an edit never meets stale items)
-_CODE_HASH = hashlib.sha256(Path(__file__).read_bytes() + Path(gost.__file__).read_bytes()).hexdigest()[:16]
+_CODE_HASH = hashlib.sha256(b"".join(Path(m).read_bytes() for m in (__file__, gost.__file__, bibmend.__file__))
+                            ).hexdigest()[:16]
 
 
 def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None) -> dict:
@@ -149,21 +149,18 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     - `langid = kazakh` is left as "kazakh" by pandoc: it becomes the tag kk-KZ, like
       russian → ru-RU.
     - the rest (titles as written, compilers, translation and dissertation statements,
-      four or more authors after the title): `gost.mend_item`.
+      four or more authors after the title): `gost.mend_item`; what exported and hand-typed
+      .bib files get wrong: `bibmend`.
     `entries` None: for another CSL style, which gets pandoc's mapping with only what an
     exported .bib gets wrong mended (no GOST rule: four authors stay authors).
     """
-    for role in NAME_ROLES if entry is not None else ():  # names listed with commas (warned as bib.names)
-        if (names := listed_names(entry.fields.get(role, ""))) is not None:
-            item[role] = [_name(n) for n in names]
-    if isinstance(item.get("DOI"), str):  # a DOI written as its link: the style prints "DOI: 10.…"
-        item["DOI"] = _DOI_LINK.sub("", item["DOI"].strip())
+    bibmend.names_and_links(item, entry.fields if entry is not None else {})
     if entries is not None:
         item = gost.mend_item(item, entry, entries, entry.language if entry else None)
     if entry is None:
         return item
-    hand_written(item, entry)
-    as_exported(item, entry.language or "ru", for_gost=entries is not None)
+    bibmend.hand_written(item, entry.fields)
+    bibmend.as_exported(item, entry.language or "ru", for_gost=entries is not None)
     if entries is not None and len(item.get("author", [])) >= 4:  # GOST 7.1: the title first
         item["original-author"] = item.pop("author")
     if entry.type == "periodical" and item.get("container-title") == item.get("title"):
@@ -171,162 +168,6 @@ def mend_csl_item(item: dict, entry: "Entry | None", entries: dict | None = None
     if entry.language:
         item["language"] = pandoc.LANG_TAGS[entry.language]
     return item
-
-
-_DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-# TeX math as pandoc's Markdown reads it: no space inside the dollars, no digit after ("$5 and $6")
-_TEX_MATH = re.compile(r"\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)")
-_NOT_PROSE = {"id", "DOI", "URL", "ISBN", "ISSN", "language", "type"}
-
-
-def math_as_text(items: list[dict], cwd: Path) -> None:
-    """TeX math in the sources' text ('On the {$\\alpha$}-conjecture') as the characters it
-    stands for ('α'), in place: pandoc's CSL JSON keeps it as TeX, which citeproc printed
-    dollars and all. One pandoc run for all of it; what has no plain-text form stays as written."""
-    fields = [(item, key) for item in items for key, value in item.items()
-              if key not in _NOT_PROSE and isinstance(value, str) and "$" in value]
-    segments = sorted({m.group(0) for item, key in fields for m in _TEX_MATH.finditer(item[key])})
-    if not segments:
-        return
-    text = "\n\n".join(f"M{i}: {segment}" for i, segment in enumerate(segments))
-    out, _ = pandoc.run(["--sandbox", "--from", "markdown", "--to", "plain", "--wrap=none"], text.encode(), cwd,
-                        "reading the sources' math")
-    plain = {}
-    for line in out.decode().splitlines():
-        number, _, value = line.partition(": ")
-        if number[:1] == "M" and number[1:].isdigit() and int(number[1:]) < len(segments):
-            if value and "\\" not in value and "$" not in value and "^(" not in value:
-                plain[segments[int(number[1:])]] = value
-    for item, key in fields:
-        item[key] = _TEX_MATH.sub(lambda m: plain.get(m.group(0), m.group(0)), item[key])
-
-
-# What reference managers write (Zotero, Better BibTeX, Google Scholar, Mendeley, JabRef).
-ET_AL = {"ru": "[и др.]", "kk": "[т.б.]", "en": "et al.", "de": "u. a.", "fr": "et al."}
-_UPPER_LETTERS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
-_RUN_TOGETHER = re.compile(f"^[{_UPPER_LETTERS}]{{2,3}}$")  # Scholar's "Бокерия, ЛА": two initials
-_ACCESSED = re.compile(r"(?i)(?:accessed|last accessed|viewed|дата обращения|қаралған күні)\s*:?\s*"
-                       r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})\.?")
-
-
-_INITIAL = f"[{_UPPER_LETTERS}][a-zа-яё]{{0,2}}\\.(?:-[{_UPPER_LETTERS}][a-zа-яё]{{0,2}}\\.)?"  # И. Дж. Ж.-П.
-_INITIALS = re.compile(f"(?:{_INITIAL}\\s*)+")
-
-
-def _surname_first(name: dict) -> None:
-    """"Иванов И.И." written without a comma, read by BibTeX's rule (the last word is the
-    surname) as given "Иванов И.", family "И.", printed "И. И. И.": the surname first and
-    the initials after it, as a Russian or Kazakh author writes every name, made so."""
-    family, given = name.get("family", ""), name.get("given", "")
-    words = given.split()
-    if not (_INITIALS.fullmatch(family) and words and not _INITIALS.fullmatch(words[0])):
-        return
-    surname = [w for w in itertools.takewhile(lambda w: not _INITIALS.fullmatch(w), words)]
-    initials = words[len(surname):]
-    if any("." in w for w in surname) or not all(_INITIALS.fullmatch(w) for w in initials):
-        return
-    letters = re.findall(_INITIAL, " ".join(initials + [family]))
-    name["family"], name["given"] = " ".join(surname), " ".join(letters)
-
-
-NAME_ROLES = ("author", "editor", "translator")
-_AND = re.compile(r"\s+and\s+", re.I)
-
-
-def listed_names(value: str) -> list[str] | None:
-    """The names of a name field written as a list ("Иванов И. И., Петров П. П." or with ";")
-    where BibTeX wants 'and' between them, None where it is not such a list ("Иванов, Иван" and
-    "Smith, J." are one name each; a {protected} name is left as written)."""
-    if not value or _AND.search(value) or "{" in value or "\\" in value:  # TeX: pandoc reads it
-        return None
-    if ";" in value:
-        names = [p.strip() for p in value.split(";") if p.strip()]
-        return names if len(names) > 1 else None
-    names = [p.strip() for p in value.split(",") if p.strip()]
-    if len(names) > 1 and all(re.search(_INITIAL, n) and any(not _INITIALS.fullmatch(w) for w in n.split())
-                              for n in names):
-        return names
-    return None
-
-
-def _name(text: str) -> dict:
-    """One name of such a list as CSL: "Фамилия И. О.", "И. О. Фамилия", "Last, First"."""
-    if "," in text:
-        family, _, given = text.partition(",")
-        return {"family": family.strip(), "given": given.strip()}
-    words = text.split()
-    initials = [w for w in words if _INITIALS.fullmatch(w)]
-    surname = [w for w in words if not _INITIALS.fullmatch(w)]
-    if not initials:
-        return {"family": words[0], "given": " ".join(words[1:])} if len(words) > 1 else {"family": text}
-    return {"family": " ".join(surname), "given": " ".join(re.findall(_INITIAL, " ".join(initials)))}
-
-
-def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
-    """A CSL item from an exported .bib made right: `and others` as "[и др.]"/"et al.", initials
-    run together split ("ЛА" → "Л. А."), `note = {Accessed: …}` an access date, a URL in
-    `howpublished` a URL (not a publisher), a publisher named twice (organization too) once,
-    a whole work's single `pages` number its number of pages; `for_gost`: an organisation as
-    the author ends with its period (GOST's heading element; other styles punctuate it)."""
-    for role in ("author", "editor", "translator"):
-        for name in item.get(role, []):
-            if name.get("literal", "").strip().lower() == "others":
-                name["literal"] = ET_AL.get(language, "et al.")
-            elif for_gost and role == "author" and name.get("literal") and name["literal"][-1:].isalnum():
-                name["literal"] += "."  # an organisation as the heading: "American Heart Association."
-            given = name.get("given", "")
-            if _RUN_TOGETHER.match(given):
-                name["given"] = " ".join(f"{letter}." for letter in given)
-    for value in item.values():  # every role's names: author, editor, original-author (GOST's), …
-        if isinstance(value, list):
-            for name in value:
-                if isinstance(name, dict) and "family" in name:
-                    _surname_first(name)
-    publisher = item.get("publisher", "")
-    if publisher.startswith(("http://", "https://")) and "URL" not in item:
-        item["URL"] = item.pop("publisher")
-        publisher = ""
-    elif publisher:
-        item["publisher"] = "; ".join(dict.fromkeys(p.strip() for p in publisher.split(";")))
-    note = item.get("note", "")
-    if (found := _ACCESSED.search(note)) and "accessed" not in item:
-        a, b, c = found.groups()
-        year, month, day = (int(a), int(b), int(c)) if len(a) == 4 else (int(c), int(b), int(a))
-        if item.get("URL"):  # GOST gives an access date with the address it belongs to
-            item["accessed"] = {"date-parts": [[year, month, day]]}
-        rest = (note[:found.start()] + note[found.end():]).strip(" .;,")
-        item.pop("note") if not rest else item.update(note=rest)
-    if item.get("type") in _WHOLE_WORKS and item.get("page", "").isdigit() and "number-of-pages" not in item:
-        item["number-of-pages"] = item.pop("page")  # a whole work's `pages = {120}`: its extent, "120 с."
-    if not item.get("type"):
-        item["type"] = "webpage" if item.get("URL") else "document"
-
-
-# A label typed into a number field, which the style prints itself: "Т. 3", "№ 5", "С. 10-20"
-_TYPED_LABEL = {"volume": re.compile(r"^\s*(?:т|том|vol|v|b)\.?\s*(?=[\dIVXLC])", re.I),
-                "issue": re.compile(r"^\s*(?:№|no|nr|n°|вып|iss)\.?\s*(?=[\dIVXLC])", re.I),
-                "page": re.compile(r"^\s*(?:с|стр|б|p|pp|s)\.?\s*(?=[\dIVXLC])", re.I)}
-_PAGE_COUNT = re.compile(r"^\s*(\d+)\s*(?:с|стр|б|p|pp|pages|S)\.?\s*$", re.I)
-_A_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-
-
-def hand_written(item: dict, entry: "Entry") -> None:
-    """What a .bib typed by hand says the GOST way, which pandoc keeps as text: a label in a
-    number ("Т. 3" printed "Т. Т. 3"; "№ 5", "С. 10-20" alike), a book's pages with their unit
-    ("240 с.", then no extent at all), a year with its letter ("2019г.", then no year at all)."""
-    for field, label in _TYPED_LABEL.items():
-        if isinstance(item.get(field), str):
-            item[field] = label.sub("", item[field])
-    if isinstance(item.get("page"), str) and (count := _PAGE_COUNT.match(item["page"])):
-        item["page"] = count.group(1)
-    if not (item.get("issued") or {}).get("date-parts") and "literal" not in (item.get("issued") or {}):
-        written = entry.fields.get("date") or entry.fields.get("year") or ""
-        if (year := _A_YEAR.search(written)) is not None:
-            item["issued"] = {"date-parts": [[int(year.group(1))]]}
-
-
-_WHOLE_WORKS = {"book", "report", "thesis"}  # CSL types with no page range of their own (a Zotero
-# report's or book's "Pages" is exported as `pages`)
 
 
 # ---------------------------------------------------------------- loading
@@ -448,8 +289,8 @@ def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entr
     if re.search(r"\s", entry.key):
         found.append(_error(entry.path, entry.line, f"key {entry.key!r} has a space in it: a key is one word "
                             "(pandoc cannot read the entry)", "bib.syntax"))
-    for role in NAME_ROLES:
-        if (names := listed_names(entry.fields.get(role, ""))) is not None:
+    for role in bibmend.NAME_ROLES:
+        if (names := bibmend.listed_names(entry.fields.get(role, ""))) is not None:
             found.append(Diagnostic("warning", f"{role} of {entry.key!r} lists its names with commas or semicolons: "
                                     f"BibTeX separates names with 'and' (read here as {len(names)} names: "
                                     f"{' and '.join(names)})", display_path(entry.path), entry.line_of(role),
