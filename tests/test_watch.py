@@ -153,6 +153,8 @@ def test_preview_in_a_real_browser(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     from thesis.preview import Preview
     root = copy_project("minimal", tmp_path)
+    theory = root / "content" / "01-theory.md"  # two findings for the panel's list
+    theory.write_text(theory.read_text(encoding="utf-8") + "\nЕкі  бос орын, тағы  бір.\n", encoding="utf-8")
     preview = Preview(root, Options(targets=("pdf",)))
     preview.start()
     try:
@@ -163,6 +165,15 @@ def test_preview_in_a_real_browser(tmp_path):
             page.wait_for_selector("body[data-version='1']", timeout=60000)
             assert page.locator(".page").count() == 6
             assert "Қазақ тіліндегі үлгі жұмыс" in page.locator(".page").first.inner_text()
+            # the panel is one line over the pages, the first page's top below it (not under it);
+            # its findings, one per line, open on a click (the line once ran all of them together)
+            panel = page.locator("#panel").bounding_box()
+            assert panel["height"] < 40 and page.locator(".page").first.bounding_box()["y"] >= panel["height"]
+            assert "\n" not in page.locator("#line").inner_text() and "warning" in page.locator("#line").inner_text()
+            page.click("#head")
+            items = page.locator("#diagnostics li").all_inner_texts()
+            assert len(items) == 2 and all(item.count("warning:") == 1 for item in items), items
+            page.click("#head")
             page.evaluate("window.notReloaded = true; window.scrollTo(0, 2500)")
             scroll = page.evaluate("window.scrollY")
             assert scroll > 2000

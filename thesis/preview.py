@@ -51,10 +51,13 @@ class State:
         self.publish(state="building")
 
     def built(self, outcome: Outcome) -> None:
-        diagnostics = [{**asdict(d), "text": str(d)} for d in outcome.diagnostics]
+        new = {str(d) for d in outcome.new} if outcome.number > 1 else set()  # the first build's: all
+        rank = {"error": 0, "warning": 1}
+        diagnostics = [{**asdict(d), "text": str(d), "new": str(d) in new}  # errors first, as written
+                       for d in sorted(outcome.diagnostics, key=lambda d: rank.get(d.level, 2))]
         version = self.event["version"] + 1 if outcome.ok else self.event["version"]
         self.publish(state="ok" if outcome.ok else "failed", version=version, diagnostics=diagnostics,
-                     line=outcome.line())
+                     line=outcome.summary())  # the findings are the panel's list, one per line
 
 
 def handler(state: State):

@@ -47,7 +47,12 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)  # seconds by stage (bench/bench.py)
 
     def line(self) -> str:
-        """The one line a rebuild prints."""
+        """The one line a rebuild prints (then, built, a line for each new finding)."""
+        new = "".join(f"\n  new: {d}" for d in self.new) if self.ok else ""
+        return self.summary() + new
+
+    def summary(self) -> str:
+        """The line alone: when, how long, pages and warnings, or the first errors."""
         stamp = time.strftime("%H:%M:%S")
         if not self.ok:
             errors = [d for d in self.diagnostics if d.level == "error"]
@@ -55,8 +60,7 @@ class Outcome:
                 "; ".join(str(d) for d in errors[:3])
         warnings = [d for d in self.diagnostics if d.level == "warning"]
         pages = f"{self.pages} pages, " if self.pages else ""
-        new = "".join(f"\n  new: {d}" for d in self.new)
-        return f"{stamp} built in {self.seconds:.2f} s: {pages}{len(warnings)} warning(s){new}"
+        return f"{stamp} built in {self.seconds:.2f} s: {pages}{len(warnings)} warning(s)"
 
 
 class Watcher:
