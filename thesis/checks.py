@@ -120,7 +120,8 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
 
 
 # What Typst draws, by the file's first bytes (as Typst itself tells them apart, not by suffix)
-_DRAWN = ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF-", "PDF"))
+_DRAWN = ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF-", "PDF"),
+          (b"\x1f\x8b", "SVGZ"))  # a gzipped SVG: Typst reads it
 _NOT_DRAWN = ((b"%!PS", "an EPS (PostScript) file"), (b"\xc5\xd0\xd3\xc6", "an EPS (PostScript) file"),
               (b"II*\x00", "a TIFF file"), (b"MM\x00*", "a TIFF file"), (b"BM", "a BMP file"),
               (b"\xd7\xcd\xc6\x9a", "a WMF file"), (b"\x01\x00\x00\x00", "an EMF file"))
