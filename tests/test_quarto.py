@@ -90,3 +90,18 @@ def test_quarto_figure_and_table_divs_are_a_figure_and_a_table(tmp_path):
 def test_a_quarto_figure_div_nothing_refers_to_is_a_figure_too(tmp_path):
     quarto = _built(tmp_path, "# Results\n\n::: {#fig-flow}\n![](images/figure.png)\n\nThe flow\n:::\n", "quarto")
     assert "Figure 2 — The flow" in quarto[0]
+
+
+def test_quarto_code_cells_are_said_not_run(tmp_path):
+    """```{python} is run by Quarto, not here, and pandoc reads its fence as text (the cell ran
+    into the paragraph as one line): warned at its line with what to write; pandoc's own
+    attributes (```{.python}) and plain fences are code blocks as ever."""
+    root = tmp_path / "p"
+    scaffold.create(root, "kz-diploma", "en")
+    chapter = ("# Results\n\n```{python}\n#| label: fig-plot\nimport matplotlib\n```\n\n"
+               "```{r, echo=FALSE}\nplot(x)\n```\n\n```{.python}\nprint(1)\n```\n\n~~~python\nprint(2)\n~~~\n")
+    (root / "content" / "05-results.md").write_text(chapter, encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    build(root, Options(targets=("pdf",)), reporter)
+    assert [(d.line, d.message.split(" is not run")[0]) for d in reporter.warnings
+            if d.code == "source.code-cell"] == [(3, "code cell '```{python}'"), (8, "code cell '```{r, echo=FALSE}'")]

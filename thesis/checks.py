@@ -311,6 +311,28 @@ def quarto_shortcodes(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+# A Quarto (or R Markdown) code cell: a fence whose braces name a language, "```{python}" or
+# "```{r, echo=FALSE}" (pandoc's own attributes start with "." or "#": "```{.python}")
+_CODE_CELL = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)[^}\n]*\}[ \t]*$", re.M)
+
+
+def quarto_cells(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A Quarto code cell is run by Quarto, not here, and pandoc's Markdown reads its fence as
+    text (the cell's lines ran together into the paragraph): say what to write."""
+    found = []
+    for chapter in thesis.chapters:
+        if "{" not in chapter.text:
+            continue
+        for match in _CODE_CELL.finditer(chapter.text):
+            fence, language = match.group(1), match.group(2)
+            found.append(Diagnostic(
+                "warning", f"code cell {match.group(0).strip()!r} is not run by this build, and Markdown reads it "
+                f"as text: save what it makes (a figure, a table) into the project and include that, or write "
+                f"'{fence}{language}' to print the code", display_path(chapter.path),
+                chapter.text.count("\n", 0, match.start()) + 1, "source.code-cell"))
+    return found
+
+
 def typed_captions(document: Document, thesis: Thesis) -> list[Diagnostic]:
     """A caption typed with its label and number ("Рисунок 3.1 – Схема"), or such a paragraph
     above a table or below a lone image: the build numbers captions (transforms/captions.py
@@ -357,6 +379,7 @@ CHECKS = [
     heading_typing,    # no typed heading numbers, no final period
     typed_captions,    # no typed "Рисунок 3.1 –" in or next to captions
     quarto_shortcodes,  # {{< include … >}} and the like: left out, said where
+    quarto_cells,      # ```{python}: not run here, and read as text
 ]
 
 
