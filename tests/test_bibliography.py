@@ -216,3 +216,24 @@ def test_names_listed_with_commas_or_semicolons(tmp_path):
         ("Иванов", "И. И."), ("Петров", "П. П."), ("Сидоров", "С. С.")]
     assert [(n["family"], n["given"]) for n in items["c"]["author"]] == [("Smith", "J."), ("Doe", "A.")]
     assert [(n["family"], n["given"]) for n in items["c"]["editor"]] == [("Иванов", "Иван Иванович")]
+
+
+def test_full_names_surname_first_as_cyberleninka_exports_them(tmp_path):
+    """'Иванов Иван Иванович' (CyberLeninka's export, no comma) is by BibTeX's rule given 'Иванов
+    Иван', surname 'Иванович': printed 'Иванович И. И.'. A patronymic last makes the first word
+    the surname; with the patronymic in the middle the name is left as read."""
+    from thesis.bibliography import csl_items
+    from thesis.diagnostics import Reporter
+    bib_path = tmp_path / "full.bib"
+    bib_path.write_text(
+        "@article{a, author = {Иванов Иван Иванович and Нұрланов Ерлан Серікұлы and Дмитрий Дмитриевич Шостакович},\n"
+        "  title = {Т}, journal = {Ж}, year = {2019}, langid = {russian}}\n"
+        "@article{b, author = {Петрова Мария Сергеевна, Ахметова Айгүл Болатқызы}, title = {Т}, journal = {Ж},\n"
+        "  year = {2019}, langid = {russian}}\n", encoding="utf-8")
+    bib = load_bibliography([bib_path], Reporter(quiet=True), GROUPS)
+    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c").read_text())}
+    names = {key: [(n["family"], n["given"]) for n in item.get("author") or item["original-author"]]
+             for key, item in items.items()}
+    assert names == {"a": [("Иванов", "Иван Иванович"), ("Нұрланов", "Ерлан Серікұлы"),
+                           ("Шостакович", "Дмитрий Дмитриевич")],
+                     "b": [("Петрова", "Мария Сергеевна"), ("Ахметова", "Айгүл Болатқызы")]}

@@ -71,6 +71,21 @@ def _surname_first(name: dict) -> None:
     name["family"], name["given"] = " ".join(surname), " ".join(letters)
 
 
+# A patronymic ends a Russian or Kazakh full name ("Иванов Иван Иванович", "Нұрланов Ерлан Серікұлы")
+_PATRONYMIC = re.compile(r"(?:ич|[оеё]вна|ична|[ұу]лы|[қк]ызы|[оө][гғ]лы)$", re.I)
+
+
+def _surname_before_names(name: dict) -> None:
+    """"Иванов Иван Иванович" without a comma (CyberLeninka's and eLibrary's exports), read by
+    BibTeX's rule as given "Иванов Иван", surname "Иванович", printed "Иванович И. И.": the
+    first word is the surname when the last is a patronymic. "Иван Иванович Иванов" (the
+    patronymic in the middle) is left as read."""
+    family, given = name.get("family", ""), name.get("given", "").split()
+    if len(given) >= 2 and _PATRONYMIC.search(family) and not _PATRONYMIC.search(given[-1]) \
+            and not any("." in w for w in given):
+        name["family"], name["given"] = given[0], " ".join(given[1:] + [family])
+
+
 NAME_ROLES = ("author", "editor", "translator")
 _AND = re.compile(r"\s+and\s+", re.I)
 
@@ -96,10 +111,17 @@ def listed_names(value: str) -> list[str] | None:
         names = [p.strip() for p in value.split(";") if p.strip()]
         return names if len(names) > 1 else None
     names = [p.strip() for p in value.split(",") if p.strip()]
-    if len(names) > 1 and all(re.search(_INITIAL, n) and any(not _INITIALS.fullmatch(w) for w in n.split())
-                              for n in names):
+    if len(names) > 1 and all(_a_whole_name(n) for n in names):
         return names
     return None
+
+
+def _a_whole_name(text: str) -> bool:
+    """A surname with its initials ("Иванов И. И.") or a full name ending with its patronymic
+    ("Иванов Иван Иванович"): a name on its own, not the half of "Surname, Given"."""
+    words = text.split()
+    with_initials = re.search(_INITIAL, text) and any(not _INITIALS.fullmatch(w) for w in words)
+    return bool(with_initials or (len(words) >= 3 and _PATRONYMIC.search(words[-1])))
 
 
 def _name(text: str) -> dict:
@@ -135,6 +157,7 @@ def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
             for name in value:
                 if isinstance(name, dict) and "family" in name:
                     _surname_first(name)
+                    _surname_before_names(name)
     publisher = item.get("publisher", "")
     if publisher.startswith(("http://", "https://")) and "URL" not in item:
         item["URL"] = item.pop("publisher")
