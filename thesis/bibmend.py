@@ -1,4 +1,5 @@
-"""What exported and hand-typed BibTeX gets wrong, mended in the CSL items citeproc reads.
+"""What exported and hand-typed BibTeX gets wrong, mended in the CSL items citeproc reads;
+other reference formats told apart from BibTeX and converted (`python build.py bib FILE`).
 
 Reference managers (Zotero, Better BibTeX, Google Scholar, Mendeley, JabRef) and authors typing
 a .bib by hand the GOST way write things pandoc reads literally: names listed with commas,
@@ -14,6 +15,8 @@ import re
 from pathlib import Path
 
 from . import pandoc
+from .diagnostics import UserError
+from .files import write_atomic
 
 _DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 # TeX math as pandoc's Markdown reads it: no space inside the dollars, no digit after ("$5 and $6")
@@ -204,3 +207,51 @@ def hand_written(item: dict, fields: dict[str, str]) -> None:
 
 _WHOLE_WORKS = {"book", "report", "thesis"}  # CSL types with no page range of their own (a Zotero
 # report's or book's "Pages" is exported as `pages`)
+
+
+# What reference managers export besides BibTeX, by suffix, then by the first characters;
+# pandoc's reader for each (None: pandoc reads none of it)
+_OTHER_FORMATS = {".ris": "RIS", ".nbib": "MEDLINE (nbib)", ".enw": "EndNote tagged text", ".xml": "EndNote XML",
+                  ".json": "CSL JSON", ".yaml": "CSL YAML", ".yml": "CSL YAML", ".rdf": "Zotero RDF"}
+_READERS = {"RIS": "ris", "EndNote XML": "endnotexml", "CSL JSON": "csljson", "CSL YAML": "markdown"}
+
+
+def convert_bibliography(source: Path, target: Path | None = None) -> Path:
+    """A RIS, EndNote XML or CSL JSON/YAML file written as BibLaTeX by pandoc (`bib` command),
+    atomically, beside it unless `target` says where; a format pandoc cannot read is an error."""
+    kind = not_bibtex(source) if source.is_file() else None
+    if not source.is_file():
+        raise UserError(f"no file {str(source)!r}", code="source.missing")
+    if kind is None:
+        raise UserError(f"{str(source)!r} is BibTeX already: list it under `bibliography:` in thesis.yaml",
+                        source, code="source.bibliography")
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise UserError(f"{str(source)!r} is {kind}, which pandoc does not read: export the references as BibTeX "
+                        "(or RIS) from the reference manager", source, code="source.bibliography")
+    target = target or source.with_suffix(".bib")
+    if target.exists() and target.resolve() == source.resolve():
+        raise UserError(f"{str(target)!r} would replace its own source", target, code="source.bibliography")
+    # pandoc title-cases the titles of a document in English ("Статья о Данных"): a language
+    # other than English keeps them as written, as the GOST style prints them
+    args = ["--from", reader, "--to", "biblatex", "--sandbox", "--metadata", "lang=ru"]
+    if reader == "markdown":  # CSL YAML: a metadata block of `references`
+        args += ["--standalone"]
+    text = source.read_bytes()
+    if reader == "markdown" and not text.lstrip().startswith(b"---"):
+        text = b"---\n" + text + b"\n...\n"
+    out, _ = pandoc.run(args, text, source.resolve().parent, f"converting {source.name}")
+    if not out.strip():
+        raise UserError(f"{str(source)!r} holds no references pandoc could read", source, code="source.bibliography")
+    write_atomic(target, out)
+    return target
+
+
+def not_bibtex(path: Path) -> str | None:
+    """The format of a bibliography file that is not BibTeX (None: it is, or may be)."""
+    if (kind := _OTHER_FORMATS.get(path.suffix.lower())) is not None:
+        return kind
+    try:
+        head = path.read_bytes()[:2048].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    except OSError:
+        return None

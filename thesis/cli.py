@@ -97,18 +97,21 @@ def _main(argv: list[str] | None) -> int:
     return exit_code(run, reporter, args.debug, state)
 
 
-COMMANDS = ("check", "new", "watch", "preview")
+COMMANDS = ("check", "new", "watch", "preview", "bib")
 MODULES = {"watch": "thesis.watch", "preview": "thesis.preview"}  # commands with a module of their own
 
 
 def command(name: str, argv: list[str]) -> int:
     """`check`: the source lint (exit 1 while it finds something); `new`: a new thesis project;
-    `watch`, `preview`: their modules' main()."""
+    `bib`: another reference format as BibTeX; `watch`, `preview`: their modules' main()."""
     if name in MODULES:
         import importlib
         return importlib.import_module(MODULES[name]).main(argv)
     p = argparse.ArgumentParser(prog=f"thesis {name}")
-    if name == "check":
+    if name == "bib":
+        p.add_argument("file", type=Path, help="a RIS, CSL JSON/YAML, EndNote XML or MEDLINE file")
+        p.add_argument("-o", "--output", type=Path, help="the .bib to write (default: beside it)")
+    elif name == "check":
         p.add_argument("--fix", action="store_true", help="apply the safe fixes (atomic rewrite)")
         p.add_argument("--project", type=Path, default=Path("."), help="thesis folder (default: here)")
         p.add_argument("--format", choices=["text", "github"], default="text")
@@ -119,6 +122,11 @@ def command(name: str, argv: list[str]) -> int:
     args = p.parse_args(argv)
     reporter = Reporter(format=getattr(args, "format", "text"))
     try:
+        if name == "bib":
+            from .bibmend import convert_bibliography
+            written = convert_bibliography(args.file, args.output)
+            print(f"wrote {written}: list it under `bibliography:` in thesis.yaml")
+            return 0
         if name == "new":
             from .scaffold import create
             create(args.dir, args.profile, args.language)

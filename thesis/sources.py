@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bibmend import not_bibtex
 from .config import Project
 from .diagnostics import Diagnostic, UserError, display_path
 from .files import inside, project_file, read_text
@@ -27,10 +28,25 @@ class Chapter:
 
 
 def bibliography_paths(project: Project) -> list[Path]:
-    """thesis.yaml's `bibliography` files, each inside the project (errors at their line)."""
+    """thesis.yaml's `bibliography` files, each inside the project and BibTeX (errors at their line)."""
     lines = {k[1]: v for k, v in project.thesis_lines.items() if len(k) == 2 and k[0] == "bibliography"}
-    return [project_file(project.root, name, "bibliography file", project.thesis_path, lines.get(i, project.thesis_lines.get(("bibliography",))))
-            for i, name in enumerate(project.thesis.bibliography)]
+    paths = []
+    for i, name in enumerate(project.thesis.bibliography):
+        line = lines.get(i, project.thesis_lines.get(("bibliography",)))
+        path = project_file(project.root, name, "bibliography file", project.thesis_path, line)
+        if (kind := not_bibtex(path)) is not None:
+            raise UserError(f"bibliography file {name!r} is {kind}, and the build reads BibTeX: convert it with "
+                            f"`python build.py bib {name}` and list {str(Path(name).with_suffix('.bib'))!r} "
+                            "instead", project.thesis_path, line, "source.bibliography")
+        paths.append(path)
+    return paths
+
+
+    if re.match(r"TY  - ", head):
+        return "RIS"
+    if head[:1] in "[{" and '"type"' in head:
+        return "CSL JSON"
+    return None
 
 
 def chapter_paths(project: Project) -> list[Path]:
