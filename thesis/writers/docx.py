@@ -28,7 +28,7 @@ from .docx_stitch import bookmark_name
 from .pdf import chapter_chunks
 from .docx_blocks import docx_div, docx_inline, repeat_headers, sections, table_text
 from .docx_reference import reference_docx
-from .svg_fallback import add_fallbacks, pdf_pictures
+from .pictures import add_fallbacks, pdf_pictures
 from .ooxml import EQUATION_STYLE, GROUP_STYLE, STRUCTURAL_STYLE, WHERE_STYLE
 
 NAME = "thesis.docx"
