@@ -193,3 +193,20 @@ def test_sources_attached_inside_a_pdf_a_3b(sample, run_cli):
     assert sorted(attached) == sorted(chapters + ["thesis.yaml"])
     for name in attached:
         assert attached[name][0] == (root / name).read_bytes()
+
+
+@pytest.mark.parametrize("standard, named", [("a-2b", "PDF/A-2b"), ("ua-1", "PDF/UA-1")])
+def test_a_pdf_figure_under_a_pdf_standard_is_named_at_its_line(sample, run_cli, standard, named):
+    """Typst does not embed a PDF figure in a PDF/A or PDF/UA file ('embedding PDFs is currently
+    not supported in this export mode', no line): the build says which figure and what to do."""
+    import typst
+    root = sample("rendered")
+    (root / "plot.pdf").write_bytes(typst.compile(input=b"#set page(width: 100pt, height: 50pt)\nx"))
+    chapter = sorted((root / "content").glob("*.md"))[1]
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n![Сызба](plot.pdf)\n", encoding="utf-8")
+    where = chapter.read_text(encoding="utf-8").splitlines().index("![Сызба](plot.pdf)") + 1
+    code, err = run_cli(root, "pdf", "--pdf-standard", standard)
+    assert code == 1 and err == [
+        f"{display_path(chapter)}:{where}: error: image 'plot.pdf' is a PDF, which Typst does not embed in a "
+        f"{named} file: save the figure as SVG (it stays a vector) or PNG [pdf.pdf-figure]"], err
+    assert run_cli(root, "pdf")[0] == 0  # no standard: the figure is embedded as a vector

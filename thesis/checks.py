@@ -97,11 +97,11 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
     """What a PDF standard that reads the document aloud asks of the sources (the PDF writer
     checks it: the standard can come from the command line): PDF/A level A and PDF/UA-1 an
     image description, the alternative text (`![Scheme of the system](img/a.png)`); PDF/UA-1
-    also headings that skip no level, from level 1. Typst would refuse the PDF without naming
-    the line."""
+    also headings that skip no level, from level 1; every standard, figures that are not PDF
+    files. Typst would refuse the PDF without naming the line."""
     described = [s for s in standards if s.endswith("a") or s == "ua-1"]
     named = " and ".join("PDF/" + s[:-1].upper() + s[-1] for s in described)  # PDF/A-2a and PDF/UA-1
-    found, level = [], 0
+    found, level = _pdf_figures(document, thesis, standards), 0
     for node in ast.walk(document.blocks) if described else ():
         if node["t"] == "Image" and not ast.stringify(node["c"][1]).strip():
             target = node["c"][2][0]
@@ -116,6 +116,22 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
                 found.append(Diagnostic("error", f"heading '{title}' {where}: PDF/UA-1 allows no skipped level "
                                         "(chapters are '#', sections '##')", path, line, "pdf.heading-level"))
             level = node["c"][0]
+    return found
+
+
+def _pdf_figures(document: Document, thesis: Thesis, standards: list[str]) -> list[Diagnostic]:
+    """A figure saved as PDF, which Typst does not embed in a PDF/A or PDF/UA file ("embedding
+    PDFs is currently not supported in this export mode", with no line): said at its line."""
+    found = []
+    for node in document.index.get("Image", []) if standards else ():
+        target = node["c"][2][0]
+        file = image_file(target, thesis)
+        if isinstance(file, Path) and file.read_bytes()[:5] == b"%PDF-":
+            path, line = image_place(target, thesis)
+            standard = " and ".join("PDF/" + s[:-1].upper() + s[-1] for s in standards)
+            found.append(Diagnostic("error", f"image {unquote(target)!r} is a PDF, which Typst does not embed in a "
+                                    f"{standard} file: save the figure as SVG (it stays a vector) or PNG", path, line,
+                                    "pdf.pdf-figure"))
     return found
 
 
