@@ -314,6 +314,9 @@ W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HANGING_MM = {"bullet": 5, "number": 8}  # marker to text: "–" and a gap / up to "99."
 
 
+TASK_BOXES = {"☐", "☒"}  # the bullets pandoc gives a task list's items (`- [ ]`, `- [x]`)
+
+
 def list_numbering(xml: bytes, thesis: Thesis) -> bytes:
     """Pandoc's list levels made to match the PDF: the marker at the paragraph indent
     (nested lists one step further in), the text after it; bullets are an en dash in the
@@ -327,7 +330,7 @@ def list_numbering(xml: bytes, thesis: Thesis) -> bytes:
         if text is None or not text.get(W_NS + "val", "").strip():
             continue  # pandoc's marker-less levels (block quotes, definitions)
         kind = "bullet" if fmt is not None and fmt.get(W_NS + "val") == "bullet" else "number"
-        if kind == "bullet":
+        if kind == "bullet" and text.get(W_NS + "val") not in TASK_BOXES:  # a task list keeps its boxes
             text.set(W_NS + "val", "–")
             rpr = lvl.find(W_NS + "rPr")
             if rpr is not None:
