@@ -137,3 +137,28 @@ def test_footnote_marks_are_all_drawn_alike(tmp_path):
     counts = Counter(size for _, size in drawn)  # 12 marks in the text, 12 at the foot, the page number
     marks = sorted(size for size, count in counts.items() if count > 1)
     assert [counts[size] for size in marks] == [12, 12] and max(marks) < 14, drawn
+
+
+def test_a_note_in_a_heading_or_caption_is_made_once(tmp_path):
+    """The contents page (and a list of figures) repeats a heading (a caption) with its note:
+    Typst made the note again at the foot of the contents page, and the text's notes were
+    numbered from 3. Hiding it by a show rule does not stop that; the note is made only
+    outside the outlines (`in-text-only`)."""
+    from helpers import copy_project
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    root = copy_project("crossref", tmp_path)
+    chapter = root / "content" / "01-model.md"
+    chapter.write_text("# Тақырып ескертпемен^[Тақырыптың ескертпесі.]\n\n"
+                       "![Сурет ескертпемен^[Суреттің ескертпесі.]](images/scheme.png)\n\n\\listoffigures\n\n"
+                       + chapter.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build(root, Options(targets=("pdf",)), Reporter(quiet=True))
+    pages = [re.sub(r"\s+", " ", p) for p in pdf_pages(result.outputs["pdf"])]
+    everything = " ".join(pages)
+    assert everything.count("Тақырыптың ескертпесі.") == 1 and everything.count("Суреттің ескертпесі.") == 1
+    heading_page = next(p for p in pages if "Тақырыптың ескертпесі." in p)
+    mark = int(re.search(r"Тақырып ескертпемен(\d+)", heading_page).group(1))  # after the introduction's notes
+    assert f"{mark}Тақырыптыңескертпесі." in heading_page.replace(" ", "")
+    assert f"{mark + 1}Суреттіңескертпесі." in heading_page.replace(" ", "")
+    for outline in ("СОДЕРЖАНИЕ", "Перечень рисунков"):
+        assert "ескертпесі" not in next(p for p in pages if outline in p)

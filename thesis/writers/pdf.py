@@ -132,10 +132,28 @@ def body_ast(doc: dict) -> dict:
     prints the number the build gave them, images with their alt text, ".word" after an
     inline element escaped, markup that would start a wrapped line kept text (escape_boundaries)."""
     out = copy.copy(doc)
-    blocks = ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text)
+    blocks = ast.rewrite(ast.rewrite(ast.rewrite(doc["blocks"], _rendered_citation), _alt_text), _outlined_notes)
     # last: the block rules read the Spans the escapes take apart (an equation's)
     out["blocks"] = escape_boundaries(map_blocks(map_blocks(blocks, _typst_block), _figure_alt))
     return out
+
+
+def _outlined_notes(node: dict) -> dict | None:
+    """A heading's or a caption's notes as `#in-text-only[…]` (partials/contents.typ.j2): the
+    contents page and the lists of figures repeat the heading or caption, notes and all."""
+    kind = node["t"]
+    if kind == "Header" and ast.find(node["c"][2], {"Note"}):
+        return {**node, "c": [*node["c"][:2], ast.rewrite(node["c"][2], _in_text_only)]}
+    if kind in ("Figure", "Table") and ast.find(node["c"][1], {"Note"}):
+        return {**node, "c": [node["c"][0], ast.rewrite(node["c"][1], _in_text_only), *node["c"][2:]]}
+    return None
+
+
+def _in_text_only(node: dict) -> dict | None:
+    if node["t"] != "Note":
+        return None  # a Span without an id: pandoc writes its content bare
+    return {"t": "Span", "c": [["", [], []], [ast.RawInline("typst", "#in-text-only["), node,
+                                              ast.RawInline("typst", "]")]]}
 
 
 # Inline elements pandoc writes as Typst calls (`#strong[a]`): text right after one that
