@@ -10,7 +10,7 @@ import zipfile
 import pypdf
 import pytest
 
-from helpers import REPO
+from helpers import REPO, pdf_pages
 from thesis.build import Options, build
 from thesis.diagnostics import Reporter
 from thesis.writers import libreoffice
@@ -196,3 +196,41 @@ def test_a_russian_thesis_with_a_scholar_bib_builds_unchanged(sample):
         assert "Черновик" not in text
     assert notes == ""  # numeric references: no footnotes
     assert not reporter.errors and not reporter.warnings
+
+
+WORD_IMPORT = """# МАЗМҰНЫ {#мазмұны .TOC-Heading}
+
+[КІРІСПЕ](#кіріспе)
+
+[1.1 Интеграция теориясының
+негіздері](#X2c65d51bc4e6b71078dbccf3a1cfc371bcffca1)
+
+# КІРІСПЕ
+
+Мәтін, [бөлімге сілтеме](#X2c65d51bc4e6b71078dbccf3a1cfc371bcffca1).
+
+# 1 Теория
+
+## 1.1 Интеграция теориясының негіздері
+
+Мәтін.
+"""
+
+
+def test_a_word_thesis_converted_by_pandoc_builds_and_says_what_to_clean(sample):
+    """`pandoc thesis.docx -t markdown`: its contents page links to Word's bookmarks (#X2c65…),
+    which no heading has. Typst refused the PDF ('label does not exist', no line); now the
+    links print as their text, each target is warned once at its line, the typed contents
+    page is warned, and a typed heading number is located at the heading, not at the
+    contents entry with the same words."""
+    root = sample("minimal")
+    for chapter in (root / "content").glob("*.md"):
+        chapter.unlink()
+    (root / "content" / "01-thesis.md").write_text(WORD_IMPORT, encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    result = build(root, Options(), reporter)
+    found = {(d.code, d.line) for d in reporter.warnings}
+    assert {("xref.link", 6), ("source.contents", 1), ("heading.number", 12), ("heading.number", 14)} <= found, found
+    assert [d.code for d in reporter.warnings].count("xref.link") == 1  # one target, said once
+    pdf = " ".join(" ".join(pdf_pages(result.outputs["pdf"])).split())
+    assert "Мәтін, бөлімге сілтеме." in pdf

@@ -270,6 +270,19 @@ def typed_statistics(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+def heading_place(text: str, thesis: Thesis) -> tuple[str | None, int | None]:
+    """The chapter and line of the heading whose text is `text`: a '#' line (or a Setext
+    heading's text line) starting with its first words, not the same words in a paragraph or a
+    contents page typed by hand (pandoc's smart dashes and quotes aside: words only)."""
+    words = re.findall(r"\w+", text)[:3]
+    if not words:
+        return None, None
+    between = r"\W+"
+    atx = re.compile(r"^#{1,6}[ \t]+\W*" + between.join(map(re.escape, words)), re.M)
+    setext = re.compile(r"^\W*" + between.join(map(re.escape, words)) + r".*\n(?:=+|-+)[ \t]*$", re.M)
+    return thesis.locate(atx) or thesis.locate(setext) or thesis.locate(text[:40]) or (None, None)
+
+
 def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
     """A heading typed with its number ("1.2 Title", "Глава 1") or a final period: the build
     numbers headings, and GOST 7.32 puts no period after one."""
@@ -282,9 +295,26 @@ def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
                    "ends with a period (GOST 7.32: no period after a heading)"
                    if text.endswith(".") and not text.endswith("..") else None)
         if problem:
-            path, line = thesis.locate(text[:40]) or (None, None)
+            path, line = heading_place(text, thesis)
             found.append(Diagnostic("warning", f"heading {text!r} {problem}", path, line,
                                     "heading.number" if problem.startswith("starts") else "heading.period"))
+    return found
+
+
+def typed_contents(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A contents page typed in the text ("# МАЗМҰНЫ" and its entries, as a Word thesis
+    converted by pandoc has it): the build makes the contents page itself, so say where."""
+    # Imported here: the transforms package imports this module (image checks).
+    from .transforms.structure import structural_kind, structural_names
+    names = structural_names(thesis)
+    found = []
+    for header in document.index.get("Header", []):
+        if header["c"][0] == 1 and structural_kind(header, names) == "contents":
+            text = ast.stringify(header["c"][2]).strip()
+            path, line = heading_place(text, thesis)
+            found.append(Diagnostic("warning", f"heading {text!r} starts a contents page typed in the text: the build "
+                                    "makes the contents page itself (this one would be printed as a chapter): delete "
+                                    "the heading and its entries", path, line, "source.contents"))
     return found
 
 
@@ -306,6 +336,33 @@ def appendix_letters(document: Document, thesis: Thesis) -> list[Diagnostic]:
             found.append(Diagnostic("warning", f"appendix typed as {typed[0]!r} is appendix {expected!r} by its "
                                     f"place (GOST letters skip Ё З Й О Ч Ъ Ы Ь): printed as {expected!r}",
                                     path, line, "heading.appendix-letter"))
+    return found
+
+
+_WITH_IDS = frozenset({"Header", "Div", "Span", "CodeBlock", "Code", "Table", "Figure", "Image", "Link"})
+
+
+def element_ids(blocks: list) -> set[str]:
+    """Every id an element of `blocks` has: what an internal link (`#id`) can go to."""
+    return {ast.attr(node)[0] for node in ast.find(blocks, _WITH_IDS)} - {""}
+
+
+def internal_links(document: Document, thesis: Thesis) -> list[Diagnostic]:
+    """A link the author wrote to an id no element has (a Word contents page converted by
+    pandoc links to Word's bookmarks, `#X2c65…`): printed as its text (transforms/content.py),
+    said at its line. The source list's `#ref-…` links are citeproc's."""
+    links = [link for link in document.index.get("Link", []) if link["c"][2][0].startswith("#")]
+    if not links:
+        return []
+    ids, found, seen = element_ids(document.blocks), [], set()
+    for link in links:
+        target = link["c"][2][0][1:]
+        if target in ids or target.startswith("ref-") or target in seen:
+            continue
+        seen.add(target)
+        path, line = thesis.locate(f"](#{target})") or thesis.locate(f"#{target}") or (None, None)
+        found.append(Diagnostic("warning", f"link to '#{target}' goes nowhere: no heading or element has that "
+                                "id (printed as its text)", path, line, "xref.link"))
     return found
 
 
@@ -396,6 +453,8 @@ CHECKS = [
     typed_captions,    # no typed "Рисунок 3.1 –" in or next to captions
     quarto_shortcodes,  # {{< include … >}} and the like: left out, said where
     quarto_cells,      # ```{python}: not run here, and read as text
+    internal_links,    # [text](#id) to an id nothing has
+    typed_contents,    # "# Содержание" typed: the build makes the contents page
 ]
 
 

@@ -28,6 +28,7 @@ TRANSFORMS = [
     abstract.abstract_statistics,  # реферат: "61 с., 3 рис., …" counted, key words in capitals
     tables.format_tables,    # body cells left, header cells centred (as the profile says); column
                              # widths from the content: no word broken in a narrow column
+    content.dangling_links,  # a link to an id nothing has: its text (a Word contents page's links)
     content.keep_language_only,  # no metadata but the language reaches the writers
 ]
 

@@ -1,10 +1,11 @@
-"""What the author wrote, made ready for the writers: image paths, metadata."""
+"""What the author wrote, made ready for the writers: image paths, links, metadata."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..checks import image_file
+from .. import ast
+from ..checks import image_file, element_ids
 from ..context import Thesis
 from ..document import Document
 
@@ -18,6 +19,28 @@ def image_paths(document: Document, thesis: Thesis) -> None:
         resolved = image_file(node["c"][2][0], thesis)
         assert isinstance(resolved, Path), "the check stage lets no bad image through"
         node["c"][2][0] = resolved.resolve().relative_to(root).as_posix().replace("%", "%25")
+
+
+def dangling_links(document: Document, thesis: Thesis) -> None:
+    """A link to an id no element has (`[Кіріспе](#X2c65…)`: a Word contents page converted by
+    pandoc, its links to Word's bookmarks) becomes its text: Typst refuses a link to a label
+    the document lacks, and the DOCX's would go nowhere (the check stage warns at its line)."""
+    ids = element_ids(document.blocks)
+
+    def dangling(item) -> bool:
+        return (type(item) is dict and item.get("t") == "Link" and item["c"][2][0].startswith("#")
+                and item["c"][2][0][1:] not in ids)
+
+    def mend(node) -> None:
+        if type(node) is list:
+            for i, item in enumerate(node):
+                if dangling(item):
+                    node[i] = {"t": "Span", "c": [["", [], []], item["c"][1]]}
+                mend(node[i])
+        elif type(node) is dict and type(node.get("c")) in (list, dict):
+            mend(node["c"])
+    if any(dangling(link) for link in ast.find(document.blocks, {"Link"})):
+        mend(document.blocks)
 
 
 def keep_language_only(document: Document, thesis: Thesis) -> None:
