@@ -129,34 +129,40 @@ def test_nocite_keeps_an_uncited_entry_quiet(nocite):
     assert [d.code for d in found] == ["bib.incomplete"]
 
 
-def test_whole_issue_is_described_by_its_title_alone(tmp_path):
-    """Pandoc maps @periodical to an article that is its own container; the build mends it."""
+def csl_of(tmp_path, bib_text: str, for_gost: bool = True, reporter=None):
+    """The .bib text loaded (with the kz-diploma groups) and converted to the CSL items citeproc
+    reads: (the Bibliography, {key: item})."""
     from thesis.bibliography import csl_items
     from thesis.diagnostics import Reporter
-    bib_path = tmp_path / "issue.bib"
-    bib_path.write_text("@periodical{kp, title = {Казахстанская правда}, entrysubtype = {newspaper},\n"
-                        "  date = {2001-04-15}, langid = {kazakh}, group = {periodicals}}\n", encoding="utf-8")
-    bib = load_bibliography([bib_path], Reporter(quiet=True))
-    items = json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "cache").read_text())
-    assert items[0]["title"] == "Казахстанская правда"
-    assert "container-title" not in items[0]
-    assert items[0]["language"] == "kk-KZ"
+    bib_path = tmp_path / "sources.bib"
+    bib_path.write_text(bib_text, encoding="utf-8")
+    bib = load_bibliography([bib_path], reporter or Reporter(quiet=True), GROUPS)
+    items = json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "cache", for_gost).read_text())
+    return bib, {item["id"]: item for item in items}
+
+
+def names_of(item: dict, role: str = "author") -> list[tuple[str, str]]:
+    return [(n.get("family"), n.get("given")) for n in item.get(role) or item.get("original-author", [])]
+
+
+def test_whole_issue_is_described_by_its_title_alone(tmp_path):
+    """Pandoc maps @periodical to an article that is its own container; the build mends it."""
+    _, items = csl_of(tmp_path, "@periodical{kp, title = {Казахстанская правда}, entrysubtype = {newspaper},\n"
+                                "  date = {2001-04-15}, langid = {kazakh}, group = {periodicals}}\n")
+    assert items["kp"]["title"] == "Казахстанская правда"
+    assert "container-title" not in items["kp"]
+    assert items["kp"]["language"] == "kk-KZ"
 
 
 @pytest.mark.parametrize("for_gost", [True, False])
 def test_math_and_doi_links_in_exported_entries(tmp_path, for_gost):
     """A title with TeX math ({$\\alpha$}) printed '$\\alpha$' (pandoc's CSL JSON keeps the TeX);
     a DOI exported as its link printed 'DOI: https://doi.org/10…'. Prices are not math."""
-    from thesis.bibliography import csl_items
-    from thesis.diagnostics import Reporter
-    bib_path = tmp_path / "math.bib"
-    bib_path.write_text(
-        "@article{a, author = {Berg, Jan}, title = {On the {$\\alpha$}-conjecture in $H_2O$ and $\\frac{a}{b}$},\n"
+    _, items = csl_of(
+        tmp_path, "@article{a, author = {Berg, Jan}, title = {On the {$\\alpha$}-conjecture in $H_2O$ and $\\frac{a}{b}$},\n"
         "  journal = {J. Res.}, year = {2020}, doi = {https://doi.org/10.1000/xyz123}}\n"
         "@book{b, author = {Lee, K.}, title = {The \\$100 laptop and \\$200 phone}, year = {2020},\n"
-        "  publisher = {P}, location = {L}, doi = {doi:10.1/b}}\n", encoding="utf-8")
-    bib = load_bibliography([bib_path], Reporter(quiet=True))
-    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c", for_gost).read_text())}
+        "  publisher = {P}, location = {L}, doi = {doi:10.1/b}}\n", for_gost)
     assert items["a"]["title"] == "On the α-conjecture in H₂O and $\\frac{a}{b}$"  # no plain form: as written
     assert (items["a"]["DOI"], items["b"]["DOI"]) == ("10.1000/xyz123", "10.1/b")
     assert items["b"]["title"] == "The $100 laptop and $200 phone"
@@ -166,32 +172,21 @@ def test_math_and_doi_links_in_exported_entries(tmp_path, for_gost):
 def test_surname_first_without_a_comma(tmp_path, for_gost):
     """'Иванов И.И.' without a comma is, by BibTeX's rule, given 'Иванов И.' and surname 'И.':
     printed 'И. И. И.'. Written so in a hand-made .bib of nearly every Russian thesis."""
-    from thesis.bibliography import csl_items
-    from thesis.diagnostics import Reporter
-    bib_path = tmp_path / "names.bib"
-    bib_path.write_text("@book{a, author = {Иванов И.И. and Петров П. П. and Smith J. and J. Smith and "
-                        "Смит Дж. and Ли Б.}, title = {Т}, publisher = {Наука}, location = {М.}, year = {2019}}\n",
-                        encoding="utf-8")
-    bib = load_bibliography([bib_path], Reporter(quiet=True))
-    item = json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c", for_gost).read_text())[0]
-    names = [(n.get("family"), n.get("given")) for n in item.get("author") or item["original-author"]]
-    assert names == [("Иванов", "И. И."), ("Петров", "П. П."), ("Smith", "J."), ("Smith", "J."),
+    _, items = csl_of(tmp_path, "@book{a, author = {Иванов И.И. and Петров П. П. and Smith J. and J. Smith and "
+                      "Смит Дж. and Ли Б.}, title = {Т}, publisher = {Наука}, location = {М.}, year = {2019}}\n", for_gost)
+    assert names_of(items["a"]) == [("Иванов", "И. И."), ("Петров", "П. П."), ("Smith", "J."), ("Smith", "J."),
                      ("Смит", "Дж."), ("Ли", "Б.")]
 
 
 def test_hand_written_gost_labels_in_number_fields(tmp_path):
     """A .bib typed the GOST way: 'Т. 3' printed 'Т. Т. 3', '№ 5' '№ № 5', 'С. 10-20' 'С. С. 10–20';
     a book's 'pages = {240 с.}' gave no extent (and a false 'no pagetotal'); '2019г.' no year."""
-    from thesis.bibliography import check_citations, csl_items
-    from thesis.diagnostics import Reporter
-    bib_path = tmp_path / "typed.bib"
-    bib_path.write_text(
-        "@book{b, author = {Иванов, И. И.}, title = {Методы}, publisher = {Наука}, address = {Москва},\n"
+    from thesis.bibliography import check_citations
+    bib, items = csl_of(
+        tmp_path, "@book{b, author = {Иванов, И. И.}, title = {Методы}, publisher = {Наука}, address = {Москва},\n"
         "  year = {2019г.}, pages = {240 с.}, langid = {russian}}\n"
         "@article{a, author = {Сидоров, С. С.}, title = {Анализ}, journal = {Вопросы экономики}, year = {2020},\n"
-        "  volume = {Т. 3}, number = {№ 5}, pages = {С. 10-20}, langid = {russian}}\n", encoding="utf-8")
-    bib = load_bibliography([bib_path], Reporter(quiet=True), GROUPS)
-    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c").read_text())}
+        "  volume = {Т. 3}, number = {№ 5}, pages = {С. 10-20}, langid = {russian}}\n")
     assert (items["a"]["volume"], items["a"]["issue"], items["a"]["page"]) == ("3", "5", "10-20")
     assert items["b"]["number-of-pages"] == "240" and items["b"]["issued"] == {"date-parts": [[2019]]}
     assert check_citations(bib, {"b": [("c.md", 1)], "a": [("c.md", 2)]}, []) == []
@@ -200,40 +195,28 @@ def test_hand_written_gost_labels_in_number_fields(tmp_path):
 def test_names_listed_with_commas_or_semicolons(tmp_path):
     """'Иванов И. И., Петров П. П.' is one garbled name to BibTeX ('Иванов И. И. С. С. С. Петров
     П. П.' was printed): read as the list it is, and warned with what to write."""
-    from thesis.bibliography import csl_items
     from thesis.diagnostics import Reporter
-    bib_path = tmp_path / "listed.bib"
-    bib_path.write_text(
-        "@book{b, author = {Иванов И. И., Петров П. П., Сидоров С. С.}, title = {Т}, publisher = {Н},\n"
+    reporter = Reporter(quiet=True)
+    _, items = csl_of(
+        tmp_path, "@book{b, author = {Иванов И. И., Петров П. П., Сидоров С. С.}, title = {Т}, publisher = {Н},\n"
         "  address = {М.}, year = {2019}, pagetotal = {240}, langid = {russian}}\n"
         "@book{c, author = {Smith, J.; Doe, A.}, editor = {Иванов, Иван Иванович}, title = {T}, publisher = {P},\n"
-        "  address = {L}, year = {2019}, pagetotal = {24}, langid = {english}}\n", encoding="utf-8")
-    reporter = Reporter(quiet=True)
-    bib = load_bibliography([bib_path], reporter, GROUPS)
+        "  address = {L}, year = {2019}, pagetotal = {24}, langid = {english}}\n", reporter=reporter)
     assert [(d.line, d.code) for d in reporter.warnings if d.code == "bib.names"] == [(1, "bib.names"), (3, "bib.names")]
-    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c").read_text())}
-    assert [(n["family"], n["given"]) for n in items["b"]["author"]] == [
-        ("Иванов", "И. И."), ("Петров", "П. П."), ("Сидоров", "С. С.")]
-    assert [(n["family"], n["given"]) for n in items["c"]["author"]] == [("Smith", "J."), ("Doe", "A.")]
-    assert [(n["family"], n["given"]) for n in items["c"]["editor"]] == [("Иванов", "Иван Иванович")]
+    assert names_of(items["b"]) == [("Иванов", "И. И."), ("Петров", "П. П."), ("Сидоров", "С. С.")]
+    assert names_of(items["c"]) == [("Smith", "J."), ("Doe", "A.")]
+    assert names_of(items["c"], "editor") == [("Иванов", "Иван Иванович")]
 
 
 def test_full_names_surname_first_as_cyberleninka_exports_them(tmp_path):
     """'Иванов Иван Иванович' (CyberLeninka's export, no comma) is by BibTeX's rule given 'Иванов
     Иван', surname 'Иванович': printed 'Иванович И. И.'. A patronymic last makes the first word
     the surname; with the patronymic in the middle the name is left as read."""
-    from thesis.bibliography import csl_items
-    from thesis.diagnostics import Reporter
-    bib_path = tmp_path / "full.bib"
-    bib_path.write_text(
-        "@article{a, author = {Иванов Иван Иванович and Нұрланов Ерлан Серікұлы and Дмитрий Дмитриевич Шостакович},\n"
+    _, items = csl_of(
+        tmp_path, "@article{a, author = {Иванов Иван Иванович and Нұрланов Ерлан Серікұлы and Дмитрий Дмитриевич Шостакович},\n"
         "  title = {Т}, journal = {Ж}, year = {2019}, langid = {russian}}\n"
         "@article{b, author = {Петрова Мария Сергеевна, Ахметова Айгүл Болатқызы}, title = {Т}, journal = {Ж},\n"
-        "  year = {2019}, langid = {russian}}\n", encoding="utf-8")
-    bib = load_bibliography([bib_path], Reporter(quiet=True), GROUPS)
-    items = {i["id"]: i for i in json.loads(csl_items(bib, [bib_path], tmp_path, tmp_path / "c").read_text())}
-    names = {key: [(n["family"], n["given"]) for n in item.get("author") or item["original-author"]]
-             for key, item in items.items()}
-    assert names == {"a": [("Иванов", "Иван Иванович"), ("Нұрланов", "Ерлан Серікұлы"),
+        "  year = {2019}, langid = {russian}}\n")
+    assert {key: names_of(item) for key, item in items.items()} == {"a": [("Иванов", "Иван Иванович"), ("Нұрланов", "Ерлан Серікұлы"),
                            ("Шостакович", "Дмитрий Дмитриевич")],
                      "b": [("Петрова", "Мария Сергеевна"), ("Ахметова", "Айгүл Болатқызы")]}

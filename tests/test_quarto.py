@@ -59,14 +59,19 @@ def test_an_undefined_quarto_reference_is_an_error_at_its_line(tmp_path):
     assert found == [("xref.undefined", 3)]
 
 
-def test_quarto_shortcodes_a_page_break_or_left_out_and_said_where(tmp_path):
+def _with_results(tmp_path, chapter: str, targets=("pdf", "docx")):
+    """A new English project with `chapter` as its results chapter, built: (result, reporter)."""
     root = tmp_path / "p"
     scaffold.create(root, "kz-diploma", "en")
-    chapter = ("# Results\n\nBefore the break.\n\n{{< pagebreak >}}\n\nAfter the break, version {{< var version >}} "
-               "here.\n\n{{< include _part.qmd >}}\n\n```\n{{< var in-code >}}\n```\n")
     (root / "content" / "05-results.md").write_text(chapter, encoding="utf-8")
     reporter = Reporter(quiet=True)
-    result = build(root, Options(), reporter)
+    return build(root, Options(targets=targets), reporter), reporter
+
+
+def test_quarto_shortcodes_a_page_break_or_left_out_and_said_where(tmp_path):
+    chapter = ("# Results\n\nBefore the break.\n\n{{< pagebreak >}}\n\nAfter the break, version {{< var version >}} "
+               "here.\n\n{{< include _part.qmd >}}\n\n```\n{{< var in-code >}}\n```\n")
+    result, reporter = _with_results(tmp_path, chapter)
     pages = pdf_pages(result.outputs["pdf"])
     before = next(i for i, page in enumerate(pages) if "Before the break." in page)
     after = next(i for i, page in enumerate(pages) if "After the break, version here." in page)
@@ -96,12 +101,8 @@ def test_quarto_code_cells_are_said_not_run(tmp_path):
     """```{python} is run by Quarto, not here, and pandoc reads its fence as text (the cell ran
     into the paragraph as one line): warned at its line with what to write; pandoc's own
     attributes (```{.python}) and plain fences are code blocks as ever."""
-    root = tmp_path / "p"
-    scaffold.create(root, "kz-diploma", "en")
     chapter = ("# Results\n\n```{python}\n#| label: fig-plot\nimport matplotlib\n```\n\n"
                "```{r, echo=FALSE}\nplot(x)\n```\n\n```{.python}\nprint(1)\n```\n\n~~~python\nprint(2)\n~~~\n")
-    (root / "content" / "05-results.md").write_text(chapter, encoding="utf-8")
-    reporter = Reporter(quiet=True)
-    build(root, Options(targets=("pdf",)), reporter)
+    _, reporter = _with_results(tmp_path, chapter, ("pdf",))
     assert [(d.line, d.message.split(" is not run")[0]) for d in reporter.warnings
             if d.code == "source.code-cell"] == [(3, "code cell '```{python}'"), (8, "code cell '```{r, echo=FALSE}'")]
