@@ -220,3 +220,22 @@ def test_full_names_surname_first_as_cyberleninka_exports_them(tmp_path):
     assert {key: names_of(item) for key, item in items.items()} == {"a": [("Иванов", "Иван Иванович"), ("Нұрланов", "Ерлан Серікұлы"),
                            ("Шостакович", "Дмитрий Дмитриевич")],
                      "b": [("Петрова", "Мария Сергеевна"), ("Ахметова", "Айгүл Болатқызы")]}
+
+
+def test_a_whole_library_exported_is_said_in_one_line_not_thousands(tmp_path):
+    """A reference manager's whole library exported into the .bib: each uncited entry was a
+    warning, each entry without a langid a note (2000 lines for 2000 entries); above
+    MANY_UNCITED in one file, one line each, at the first of them."""
+    from thesis.bibliography import MANY_UNCITED
+    from thesis.diagnostics import Reporter
+    count = MANY_UNCITED + 5
+    text = "".join(f"@book{{k{i}, author = {{Author, A.}}, title = {{Book number {i}}}, publisher = {{P}},\n"
+                   f"  location = {{L}}, year = {{2000}}, pagetotal = {{10}}}}\n" for i in range(count))
+    bib_path = tmp_path / "library.bib"
+    bib_path.write_text(text, encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    bib = load_bibliography([bib_path], reporter, GROUPS)
+    langid = [d for d in reporter.diagnostics if d.code == "bib.langid"]
+    assert [(d.line, d.message.split(":")[0]) for d in langid] == [(1, f"{count} entries of this file have no langid")]
+    unused = [d for d in check_citations(bib, {"k3": [("c.md", 1)]}, []) if d.code == "cite.unused"]
+    assert [(d.line, d.message.split(" (")[0]) for d in unused] == [(1, f"{count - 1} entries of this file are never cited")]

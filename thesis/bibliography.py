@@ -11,6 +11,7 @@ Warnings go to the reporter; errors are collected over all files and raised as o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import hashlib
@@ -199,6 +200,7 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
             bib.incomplete[entry.key] = missing
     order = {display_path(path): i for i, path in enumerate(paths)}
     findings.sort(key=lambda d: order.get(d.path, len(order)))  # file by file, as written
+    findings = _langid_notes_summarised(findings)
     for diag in findings:
         if diag.level != "error":
             reporter.emit(diag)
@@ -269,6 +271,28 @@ def _duplicate(key: str, path: Path, line: int, first_path: Path, first_line: in
                           "the second is ignored", display_path(path), line, "bib.duplicate")
     return _error(path, line, f"duplicate key {key!r} for a different entry (first defined at {where})",
                   "bib.duplicate")
+
+
+def _langid_notes_summarised(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """More than MANY_UNCITED entries of a file without a langid (a library exported whole)
+    are said in one note, at the first of them, not in thousands."""
+    notes: dict[str | None, list[Diagnostic]] = {}
+    for d in findings:
+        if d.code == "bib.langid" and d.level == "note":
+            notes.setdefault(d.path, []).append(d)
+    many = {path: found for path, found in notes.items() if len(found) > MANY_UNCITED}
+    if not many:
+        return findings
+    out = []
+    for d in findings:
+        if d.code == "bib.langid" and d.level == "note" and d.path in many:
+            if d is many[d.path][0]:
+                out.append(dataclasses.replace(d, message=f"{len(many[d.path])} entries of this file have no langid: "
+                                               "the words of each come from the letters of its title (write "
+                                               "langid = {russian}, {kazakh} or {english} where that is wrong)"))
+            continue
+        out.append(d)
+    return out
 
 
 def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entry]) -> list[Diagnostic]:
@@ -380,6 +404,9 @@ def _unknown(key: str, bib: Bibliography, unlisted: dict[str, Path]) -> str:
     return ""
 
 
+MANY_UNCITED = 20  # more uncited entries than this in one file are said in one warning
+
+
 def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, int | None]]],
                     nocite: list[str], unlisted: dict[str, Path] | None = None,
                     nocite_at: tuple[Path | str | None, int | None] = (None, None)) -> list[Diagnostic]:
@@ -392,10 +419,19 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
     keep_all = "*" in nocite
     parents = {k.strip() for key in cited if key in bib.entries
                for name in ("crossref", "xdata") for k in bib.entries[key].fields.get(name, "").split(",")}
+    uncited: dict[Path, list[Entry]] = {}
     for key, entry in bib.entries.items():
         if key not in cited and not keep_all and key not in nocite and key not in parents:
-            found.append(Diagnostic("warning", f"{key!r} is never cited (cite it, or list it in thesis.yaml "
-                                    "'nocite')", display_path(entry.path), entry.line, "cite.unused"))
+            uncited.setdefault(entry.path, []).append(entry)
+    for path, entries in uncited.items():
+        if len(entries) > MANY_UNCITED:  # a reference manager's whole library exported: one line, not thousands
+            keys = ", ".join(repr(e.key) for e in entries[:3])
+            found.append(Diagnostic("warning", f"{len(entries)} entries of this file are never cited ({keys}, …): "
+                                    "cite them, list them in thesis.yaml 'nocite', or export only the thesis' "
+                                    "sources", display_path(path), entries[0].line, "cite.unused"))
+            continue
+        found += [Diagnostic("warning", f"{e.key!r} is never cited (cite it, or list it in thesis.yaml 'nocite')",
+                             display_path(e.path), e.line, "cite.unused") for e in entries]
     for key in cited:
         entry = bib.entries.get(key)
         missing = gost.missing_fields(entry, bib.entries) if entry else []
