@@ -110,3 +110,27 @@ def test_initials_pages_and_counts_are_never_broken_from_their_words(cited):
     assert f"Барановский{nb}В.{nb}Г." in notes and f"С.{nb}200." in notes and f"Haas{nb}E.{nb}B." in notes
     assert f"Барановский{nb}В.{nb}Г." in body and f"264{nb}с." in body
     assert f"Т.{nb}1." in body and "Москва: Наука" in body  # other spaces stay breakable
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_page_labels_as_kazakh_and_russian_authors_write_them(tmp_path, language):
+    """citeproc reads a locator's label in English only: "с. 17", "17-б.", "б. 105" stayed text
+    after the description ("…2019, с. 17.", "…17–б бет."), not the source's words for a page.
+    Each form gives the notes that "p." gives."""
+    from thesis import scaffold
+    from thesis.build import Options, build
+    from thesis.diagnostics import Reporter
+    forms = ["с. 17", "17-б.", "б. 17", "стр. 17", "17 бет", "С.17", "бб. 17–19"]
+    english = ["p. 17", "p. 17", "p. 17", "p. 17", "p. 17", "p. 17", "p. 17–19"]
+
+    def notes(labels: list[str], name: str) -> list[str]:
+        root = tmp_path / name
+        scaffold.create(root, "kz-diploma", language)
+        text = "# Тарау\n\n" + " ".join(f"Сөйлем{i} [@author2019chapter, {label}]; [@smith2018journal, {label}]."
+                                        for i, label in enumerate(labels)) + "\n"
+        (root / "content" / "05-test.md").write_text(text, encoding="utf-8")
+        result = build(root, Options(targets=("docx",)), Reporter(quiet=True))
+        return docx_texts(result.outputs["docx"], "word/footnotes.xml", "footnote")
+    written, plain = notes(forms, "written"), notes(english, "plain")
+    assert written == plain
+    assert not any(re.search(r"(?:с|стр|б)\.\s*17|17-б", note) for note in written), written

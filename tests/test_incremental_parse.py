@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PROJECTS
-from thesis import pandoc, parse as parse_stage
+from thesis import locators, pandoc, parse as parse_stage
 from thesis.context import Options
 from thesis.diagnostics import Reporter
 from thesis.load import load
@@ -30,13 +30,20 @@ def whole(thesis, cache) -> tuple[dict, dict]:
     crossref = (CROSSREF_FILTER,) if any(parse_stage._CROSSREF.search(c.text) for c in thesis.chapters) else ()
 
     def run(language):
+        # read (the crossref references out by the Lua filter), the page labels made English as
+        # the parse makes them (locators.py: a rewrite of the text, not of what is reused), then
+        # citeproc over that AST
         args = ["--from", pandoc.READER, "--to", "json", *[f"--lua-filter={f}" for f in crossref],
-                *[str(c.path) for c in thesis.chapters], "-", "--citeproc",
-                *[f"--bibliography={p}" for p in items], *([f"--csl={csl}"] if csl else [])]
-        if not items:
-            args = args[:args.index("--citeproc")]
+                *[str(c.path) for c in thesis.chapters], "-"]
         meta = pandoc.metadata_block(pandoc._citeproc_settings(language, list(thesis.project.thesis.nocite)))
-        return json.loads(pandoc.run(args, meta, thesis.root, "the one-run oracle")[0])
+        doc = json.loads(pandoc.run(args, meta, thesis.root, "the one-run oracle")[0])
+        if not items:
+            return doc
+        if thesis.profile.citations == "note":
+            locators.english_page_labels(doc["blocks"])
+        args = ["--from", "json", "--to", "json", "--citeproc", *[f"--bibliography={p}" for p in items],
+                *([f"--csl={csl}"] if csl else [])]
+        return json.loads(pandoc.run(args, json.dumps(doc).encode(), thesis.root, "the one-run oracle's citeproc")[0])
     main = run(thesis.language)
     others = parse_stage.languages_needed(thesis, main) - {thesis.language} if items else set()
     return main, {language: run(language) for language in others}

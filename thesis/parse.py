@@ -13,9 +13,10 @@ import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import ast, bibliography, citeproc, crossref, gost, guards, htmltags, latex, pandoc, parts
+from . import ast, bibliography, citeproc, crossref, gost, guards, htmltags, latex, locators, pandoc, parts
 from .ast import cited_keys
 from .context import Thesis
 from .diagnostics import Reporter, UserError
@@ -65,11 +66,12 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
     """The chapters read by pandoc (no citeproc) in parts, each kept by its text (parts.py), or
     in one piece where they do not read alike apart: the JSON envelope and the pieces."""
     cut = parts.parts(thesis)
-    crossrefs = any(_CROSSREF.search(c.text) for c in thesis.chapters)
+    reading = Reading(crossrefs=any(_CROSSREF.search(c.text) for c in thesis.chapters),
+                      page_labels=thesis.profile.citations == "note")
     if cut is not None:
         try:
             with ThreadPoolExecutor(max_workers=citeproc.RUNS) as pool:
-                docs = list(pool.map(lambda part: _read_part(part, thesis.root, cache, crossrefs), cut))
+                docs = list(pool.map(lambda part: _read_part(part, thesis.root, cache, reading), cut))
         except (UserError, guards.TooDeep):
             docs = None  # the whole thesis, read below, names the chapter and line
         renames = _heading_ids(docs, cut) if docs is not None and not any(d["meta"] for d in docs) else None
@@ -86,7 +88,7 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
     doc = pandoc.parse([c.path for c in thesis.chapters], thesis.root, thesis.language,
                        list(thesis.project.thesis.nocite), reporter)
     _as_the_build_reads(doc["blocks"], "\n".join(c.text for c in thesis.chapters), thesis.root, "the chapters",
-                        crossrefs)
+                        reading)
     piece = citeproc.Piece.of(citeproc.digest(json.dumps(doc, ensure_ascii=False)), doc["blocks"],
                               sum(len(c.text) for c in thesis.chapters))
     return {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"]}, [piece]
@@ -95,19 +97,28 @@ def read(thesis: Thesis, cache: Path, reporter: Reporter) -> tuple[dict, list[ci
 _PARTS_VERSION = "3"  # bump when what `_read_part` keeps changes
 # The code that makes pandoc's reading of a part the build's (`_as_the_build_reads`) is part of
 # the key too: a changed LaTeX, HTML or crossref reading never meets a part read the old way.
-_READING_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (
-    ast, crossref, guards, htmltags, latex))).hexdigest()[:16] + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+_READING_CODE = hashlib.sha256(b"".join(Path(m).read_bytes() for m in (
+    __file__, ast.__file__, crossref.__file__, guards.__file__, htmltags.__file__, latex.__file__,
+    locators.__file__))).hexdigest()[:16]
 
 
-def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dict:
+@dataclass(frozen=True)
+class Reading:
+    """What the thesis as a whole decides about reading each part (part of a part's key)."""
+
+    crossrefs: bool = False    # pandoc-crossref or Quarto references somewhere: taken out of citeproc's way
+    page_labels: bool = False  # notes: "с. 17" made the "p. 17" citeproc reads (numeric "[1, с. 17]" as typed)
+
+
+def _read_part(part: parts.Part, cwd: Path, cache: Path, reading: Reading) -> dict:
     """One part as pandoc reads it (its blocks, metadata, warnings, skeleton and note count),
     from the cache if read before."""
-    key = citeproc.digest(_PARTS_VERSION, _READING_CODE, pandoc.version(), pandoc.READER, str(crossrefs), part.text)
+    key = citeproc.digest(_PARTS_VERSION, _READING_CODE, pandoc.version(), pandoc.READER, repr(reading), part.text)
     path = cache / "parts" / f"{key}.json"
     if (kept := load_json(path)) is not None:
         return kept
     doc, stderr = pandoc.read(part.text, cwd, f"reading {part.chapter.name} from line {part.first}")
-    _as_the_build_reads(doc["blocks"], part.text, cwd, f"{part.chapter.name} from line {part.first}", crossrefs)
+    _as_the_build_reads(doc["blocks"], part.text, cwd, f"{part.chapter.name} from line {part.first}", reading)
     piece = citeproc.Piece.of(key, doc["blocks"], len(part.text))
     ids = [b["c"][1][0] for b in ast.walk(doc["blocks"]) if b["t"] == "Header" and b["c"][1][0]]
     doc.update(stderr=stderr, key=key, skeleton=piece.skeleton, count=piece.count, size=piece.size, ids=ids)
@@ -115,17 +126,21 @@ def _read_part(part: parts.Part, cwd: Path, cache: Path, crossrefs: bool) -> dic
     return doc
 
 
-def _as_the_build_reads(blocks: list, text: str, cwd: Path, what: str, crossrefs: bool) -> None:
+def _as_the_build_reads(blocks: list, text: str, cwd: Path, what: str, reading: Reading) -> None:
     """Pandoc's reading of `text` (a part, or the whole thesis) made the build's, in place and
     before citeproc: LaTeX leftovers read as LaTeX, paired HTML tags as Markdown's elements,
-    Quarto's references as pandoc-crossref's, and those out of citeproc's way."""
+    Quarto's references as pandoc-crossref's, and those out of citeproc's way; in notes, page
+    labels as Kazakh and Russian authors write them ("с. 17", "17-б.") as the "p." citeproc
+    reads (a numeric reference "[1, с. 17]" keeps the label as typed, in the thesis' language)."""
     if "\\" in text:
         latex.read_leftovers(blocks, cwd, what)
     if "<" in text:
         htmltags.read_tags(blocks)
-    if crossrefs:
+    if reading.crossrefs:
         crossref.quarto_labels(blocks)
         crossref.take_out(blocks)
+    if reading.page_labels and "@" in text:
+        locators.english_page_labels(blocks)
 
 
 def _earlier(pieces: list[citeproc.Piece], last: Path) -> None:
