@@ -20,6 +20,11 @@ TWINS = [
     ("*Emph with <sup>a</sup> inside* and [a link <b>x</b>](https://example.org).",
      "*Emph with ^a^ inside* and [a link **x**](https://example.org)."),
     ("<B>Upper</B> case.", "**Upper** case."),
+    # Typora's and web pages' sized figure: alone in its paragraph a figure, in a line an image
+    ('<img src="images/a.png" alt="The chart" width="50%">', "![The chart](images/a.png){width=50%}"),
+    ("<img src='images/a.png' alt='Chart' width=300 height=\"200\"/>", "![Chart](images/a.png){width=300px height=200px}"),
+    ('See <img src="a.png" alt="icon"> here.', "See ![icon](a.png) here."),
+    ('<img src="images/a.png">', "![](images/a.png)"),
 ]
 
 
@@ -29,7 +34,7 @@ def test_a_tag_pair_reads_as_its_markdown(tmp_path, html, markdown):
     assert made == pandoc.read(markdown, tmp_path, "test")[0]["blocks"]
 
 
-@pytest.mark.parametrize("html", ["a <b>never closed.", "a </b> stray", '<span class="x">a</span>',
+@pytest.mark.parametrize("html", ["a <b>never closed.", "a </b> stray", '<span class="x">a</span>', '<img alt="no src">',
                                   "<b>across\n\nparagraphs</b>", "<font>a</font>", "<b>a</strong>"])
 def test_what_does_not_pair_stays_raw(tmp_path, html):
     read = pandoc.read(html, tmp_path, "test")[0]["blocks"]
