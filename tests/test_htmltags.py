@@ -81,3 +81,19 @@ def test_many_tags_take_one_pass_and_nest_boundedly(monkeypatch):
     while node and node[0]["t"] == "Strong":
         depth, node = depth + 1, node[0]["c"]
     assert depth == htmltags.MAX_DEPTH
+
+
+def test_highlight_and_a_contents_marker_from_obsidian_or_typora(tmp_path):
+    """'==text==' printed with its equals signs: it is a highlight now (pandoc's `mark`), in the
+    PDF as in the DOCX; '[TOC]' alone is warned (the build makes the contents page)."""
+    root = copy_project("minimal", tmp_path)
+    (root / "content" / "05-marks.md").write_text("# Белгілер\n\nМәтін ==маңызды сөз== бар.\n\n[TOC]\n",
+                                                  encoding="utf-8")
+    reporter = Reporter(quiet=True)
+    result = build(root, Options(), reporter)
+    assert [(d.code, d.line) for d in reporter.warnings if d.code == "source.contents"] == [("source.contents", 5)]
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "==" not in xml and re.search(r'<w:highlight w:val="yellow" ?/>.{0,200}маңызды', xml, re.S)
+    from helpers import pdf_pages
+    assert "Мәтін маңызды сөз бар." in " ".join(" ".join(pdf_pages(result.outputs["pdf"])).split())

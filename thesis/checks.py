@@ -308,6 +308,12 @@ def typed_contents(document: Document, thesis: Thesis) -> list[Diagnostic]:
     from .transforms.structure import structural_kind, structural_names
     names = structural_names(thesis)
     found = []
+    for para in document.index.get("Para", []):  # Typora's, GitLab's, Obsidian plugins' contents markers
+        marker = ast.stringify(para["c"]).strip()
+        if marker.lower() in ("[toc]", "[[_toc_]]", "{{toc}}", "[[toc]]"):
+            path, line = thesis.locate(re.compile(rf"^[ \t]*{re.escape(marker)}[ \t]*$", re.M)) or (None, None)
+            found.append(Diagnostic("warning", f"{marker!r} is printed as text: the build makes the contents page "
+                                    "itself: delete it", path, line, "source.contents"))
     for header in document.index.get("Header", []):
         if header["c"][0] == 1 and structural_kind(header, names) == "contents":
             text = ast.stringify(header["c"][2]).strip()

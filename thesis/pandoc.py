@@ -31,7 +31,7 @@ MEMORY_LIMIT = 4 * 1024**3
 
 # Raw HTML/TeX are read as raw elements (never printed as text): `rawmarkup` decides what
 # each means (comments dropped, \newpage a page break, equations math); typst/openxml checked.
-READER = "markdown"
+READER = "markdown+mark"  # ==highlighted== (Obsidian's, Typora's) as a highlight, not text with "=="
 LANG_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
 
 
