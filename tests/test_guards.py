@@ -134,3 +134,14 @@ def test_a_reference_number_never_starts_a_typst_line_as_a_list_item(tmp_path):
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(result.outputs["pdf"]).pages))
     for n in range(40, 80):
         assert re.search(rf"W{n} ж+ 1\. ", text)  # the text whole
+
+
+def test_the_typst_writer_keeps_a_highlight_while_joining_bare_text(tmp_path):
+    """Runs of bare text are joined for the Typst writer (the reference-number fix above), but
+    a Span of class `mark` is pandoc's `#highlight[…]`, not bare: it stays."""
+    from thesis import pandoc
+    from thesis.writers.pdf import body_ast
+    para = {"t": "Para", "c": [{"t": "Str", "c": "a"}, {"t": "Span", "c": [["", ["mark"], []], [{"t": "Str", "c": "b"}]]},
+                               {"t": "Span", "c": [["", ["x"], []], [{"t": "Str", "c": "c"}]]}]}
+    doc = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [para]}
+    assert pandoc.write(body_ast(doc), "typst", tmp_path).decode().strip() == "a#highlight[b]c"
