@@ -184,3 +184,53 @@ def test_latex_nested_past_the_limits_stays_out_and_the_build_goes_on(tmp_path):
     warned = [d for d in reporter.diagnostics if d.code == "source.raw-latex"]
     assert [d.line for d in warned] == [3] and "could not read it here" in warned[0].message  # not "unsupported"
     assert "and kept." in " ".join(pdf_pages(result.outputs["pdf"]))
+
+
+SECTIONS_LATEX = """# Methods
+
+\\section{Data}\\label{sec:data}
+
+As section~\\ref{sec:data} shows.
+
+\\subsection*{A note}
+
+Text.
+
+\\subsubsection{Detail}
+
+Text.
+
+\\chapter{Results}
+
+Text.
+"""
+SECTIONS_MARKDOWN = """# Methods
+
+## Data {#sec:data}
+
+As section\u00a0@sec:data shows.
+
+### A note {-}
+
+Text.
+
+#### Detail
+
+Text.
+
+# Results
+
+Text.
+"""
+
+
+def test_latex_sectioning_reads_as_a_thesis_divides(tmp_path):
+    """`\\chapter`, `\\section`, `\\subsection*`… were left out with a warning (the heading's words
+    lost): they are headings at the levels a thesis's class gives them (`\\section` is `##`, as
+    the warning said to write), starred ones unnumbered, labels and `\\ref` to them working."""
+    reporter = Reporter(quiet=True)
+    from_latex = build(_project(tmp_path, SECTIONS_LATEX, "latex"), Options(), reporter)
+    from_markdown = build(_project(tmp_path, SECTIONS_MARKDOWN, "markdown"), Options(), Reporter(quiet=True))
+    assert _texts(from_latex) == _texts(from_markdown)
+    assert "As section 2.1 shows." in _texts(from_latex)[0]
+    assert not [d for d in reporter.diagnostics if d.code.startswith("source.raw")]

@@ -10,8 +10,9 @@ put in its place before citeproc, so `\\cite{key}` is a citation like `[@key]` a
 stays raw: the check stage warns about it at its line, as before. `~` right before a raw
 command is LaTeX's no-break space (`Figure~\\ref{fig:x}`).
 
-`rawmarkup` gives the raw commands the build maps itself (page breaks, equations, `\\ref`);
-those are not read here.
+`\\chapter{…}`, `\\section{…}`… are headings at the levels a thesis's LaTeX class gives them
+(`LEVELS`: `\\section` is `##`). `rawmarkup` gives the raw commands the build maps itself (page
+breaks, equations, `\\ref`); those are not read here.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ COMMANDS = frozenset({
     # figures and tables: a Figure with its caption and label, a Table from `tabular`
     "includegraphics", "caption", "label", "centering", "textwidth", "linewidth", "columnwidth",
     "hline", "toprule", "midrule", "bottomrule", "multicolumn", "multirow",  # not \cline: read as a cell
+    "chapter", "section", "subsection", "subsubsection",  # headings: their levels are LEVELS'
 })
+# A thesis's divisions (report and book classes) as Markdown's: \section is '##' (rawmarkup's
+# advice said so). Pandoc's reader numbers them by what else is in its input (a \chapter
+# anywhere makes \section level 2), which here is a batch of pieces: the level is set by name.
+LEVELS = {"chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4}
+_SECTIONING = re.compile(r"\\(chapter|section|subsection|subsubsection)\*?\s*[\[{]")
 ENVIRONMENTS = frozenset({"itemize", "enumerate", "description", "quote", "quotation", "center",
                           "figure", "figure*", "table", "table*", "tabular", "tabularx", "longtable"})
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".pdf")  # what \includegraphics{name} may mean
@@ -76,6 +83,7 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
         if made is None:
             continue  # stays raw (warned)
         _as_markdown_gives(made, cwd)
+        _levels_by_name(made, node["c"][1])
         if node["t"] == "RawBlock":
             replacements[id(node)] = [_tight(block) for block in made]
         elif len(made) == 1 and made[0]["t"] in ("Para", "Plain"):
@@ -83,6 +91,15 @@ def read_leftovers(blocks: list, cwd: Path, what: str) -> list:
         # an inline piece that reads as more than a paragraph stays raw (warned)
     _splice(blocks, replacements, {id(node) for node in raws if node["t"] == "RawInline"})
     return blocks
+
+
+def _levels_by_name(made: list, text: str) -> None:
+    """The headings a piece made, each at the level its command names (LEVELS), in order."""
+    names = _SECTIONING.findall(text)
+    headers = [block for block in made if block["t"] == "Header"]
+    if len(names) == len(headers):
+        for header, name in zip(headers, names):
+            header["c"][0] = LEVELS[name]
 
 
 def _labelled_headings(blocks: list) -> set[int]:
