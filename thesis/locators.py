@@ -33,6 +33,6 @@ def english_page_labels(blocks: list) -> None:
             text = ast.stringify(suffix)
             found = _LABEL_FIRST.match(text) or _NUMBER_FIRST.match(text)
             if found is not None:
+                comma = "," if "," in found["lead"] else ""  # ", p. 17" after the key, "p. 17" in brackets
                 number = re.sub(r"\s*[-–—]\s*", "–", found["n"])
-                citation["citationSuffix"] = ast.inlines(f"{found['lead'].rstrip()} p. {number}{found['rest']}".lstrip()
-                                                         if found["lead"].strip() else f"p. {number}{found['rest']}")
+                citation["citationSuffix"] = ast.inlines(f"{comma}{' ' if comma else ''}p. {number}{found['rest']}")
