@@ -239,3 +239,13 @@ def test_a_whole_library_exported_is_said_in_one_line_not_thousands(tmp_path):
     assert [(d.line, d.message.split(":")[0]) for d in langid] == [(1, f"{count} entries of this file have no langid")]
     unused = [d for d in check_citations(bib, {"k3": [("c.md", 1)]}, []) if d.code == "cite.unused"]
     assert [(d.line, d.message.split(" (")[0]) for d in unused] == [(1, f"{count - 1} entries of this file are never cited")]
+
+
+def test_another_format_is_told_by_its_content_too(tmp_path):
+    """An export saved under .bib (or .txt) is told apart by its first characters: a RIS file
+    ("TY  - "), CSL JSON; BibTeX, even with a byte order mark, is BibTeX."""
+    from thesis.bibmend import not_bibtex
+    for name, text, kind in [("ris.bib", "TY  - JOUR\nER  - \n", "RIS"), ("csl.txt", '[{"id": "a", "type": "book"}]', "CSL JSON"),
+                             ("ok.bib", "\ufeff@book{a, title = {T}}\n", None), ("empty.bib", "", None)]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert not_bibtex(tmp_path / name) == kind, name

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
@@ -200,7 +201,9 @@ def load_bibliography(paths: list[Path], reporter: Reporter, source_list=None) -
             bib.incomplete[entry.key] = missing
     order = {display_path(path): i for i, path in enumerate(paths)}
     findings.sort(key=lambda d: order.get(d.path, len(order)))  # file by file, as written
-    findings = _langid_notes_summarised(findings)
+    findings = collapsed(findings, "bib.langid", lambda notes: (
+        f"{len(notes)} entries of this file have no langid: the words of each come from the letters of its "
+        "title (write langid = {russian}, {kazakh} or {english} where that is wrong)"))
     for diag in findings:
         if diag.level != "error":
             reporter.emit(diag)
@@ -273,26 +276,20 @@ def _duplicate(key: str, path: Path, line: int, first_path: Path, first_line: in
                   "bib.duplicate")
 
 
-def _langid_notes_summarised(findings: list[Diagnostic]) -> list[Diagnostic]:
-    """More than MANY_UNCITED entries of a file without a langid (a library exported whole)
-    are said in one note, at the first of them, not in thousands."""
-    notes: dict[str | None, list[Diagnostic]] = {}
-    for d in findings:
-        if d.code == "bib.langid" and d.level == "note":
-            notes.setdefault(d.path, []).append(d)
-    many = {path: found for path, found in notes.items() if len(found) > MANY_UNCITED}
+def collapsed(found: list[Diagnostic], code: str, say: Callable[[list[Diagnostic]], str]) -> list[Diagnostic]:
+    """`found` with more than MANY_UNCITED findings of `code` in one file (a reference manager's
+    whole library exported) as one, the first of them, saying `say(all of them)`: one line, not
+    thousands. The order of `found` is kept."""
+    by_file: dict[str | None, list[Diagnostic]] = {}
+    for d in found:
+        if d.code == code:
+            by_file.setdefault(d.path, []).append(d)
+    many = [group for group in by_file.values() if len(group) > MANY_UNCITED]
     if not many:
-        return findings
-    out = []
-    for d in findings:
-        if d.code == "bib.langid" and d.level == "note" and d.path in many:
-            if d is many[d.path][0]:
-                out.append(dataclasses.replace(d, message=f"{len(many[d.path])} entries of this file have no langid: "
-                                               "the words of each come from the letters of its title (write "
-                                               "langid = {russian}, {kazakh} or {english} where that is wrong)"))
-            continue
-        out.append(d)
-    return out
+        return found
+    first = {id(group[0]): say(group) for group in many}
+    dropped = {id(d) for group in many for d in group[1:]}
+    return [dataclasses.replace(d, message=first[id(d)]) if id(d) in first else d for d in found if id(d) not in dropped]
 
 
 def _check_entry(entry: Entry, groups: list[str] | None, entries: dict[str, Entry]) -> list[Diagnostic]:
@@ -404,7 +401,8 @@ def _unknown(key: str, bib: Bibliography, unlisted: dict[str, Path]) -> str:
     return ""
 
 
-MANY_UNCITED = 20  # more uncited entries than this in one file are said in one warning
+MANY_UNCITED = 20  # more uncited entries (or entries without langid) in one file: one line (`collapsed`)
+_NEVER_CITED = " is never cited"
 
 
 def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, int | None]]],
@@ -419,19 +417,14 @@ def check_citations(bib: Bibliography, cited: dict[str, list[tuple[Path | str, i
     keep_all = "*" in nocite
     parents = {k.strip() for key in cited if key in bib.entries
                for name in ("crossref", "xdata") for k in bib.entries[key].fields.get(name, "").split(",")}
-    uncited: dict[Path, list[Entry]] = {}
     for key, entry in bib.entries.items():
         if key not in cited and not keep_all and key not in nocite and key not in parents:
-            uncited.setdefault(entry.path, []).append(entry)
-    for path, entries in uncited.items():
-        if len(entries) > MANY_UNCITED:  # a reference manager's whole library exported: one line, not thousands
-            keys = ", ".join(repr(e.key) for e in entries[:3])
-            found.append(Diagnostic("warning", f"{len(entries)} entries of this file are never cited ({keys}, …): "
-                                    "cite them, list them in thesis.yaml 'nocite', or export only the thesis' "
-                                    "sources", display_path(path), entries[0].line, "cite.unused"))
-            continue
-        found += [Diagnostic("warning", f"{e.key!r} is never cited (cite it, or list it in thesis.yaml 'nocite')",
-                             display_path(e.path), e.line, "cite.unused") for e in entries]
+            found.append(Diagnostic("warning", f"{key!r}{_NEVER_CITED} (cite it, or list it in thesis.yaml 'nocite')",
+                                    display_path(entry.path), entry.line, "cite.unused"))
+    found = collapsed(found, "cite.unused", lambda unused: (
+        f"{len(unused)} entries of this file are never cited "
+        f"({', '.join(d.message.split(_NEVER_CITED)[0] for d in unused[:3])}, …): cite them, list them in "
+        "thesis.yaml 'nocite', or export only the thesis' sources"))
     for key in cited:
         entry = bib.entries.get(key)
         missing = gost.missing_fields(entry, bib.entries) if entry else []

@@ -146,7 +146,7 @@ def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
     `howpublished` a URL (not a publisher), a publisher named twice (organization too) once,
     a whole work's single `pages` number its number of pages; `for_gost`: an organisation as
     the author ends with its period (GOST's heading element; other styles punctuate it)."""
-    for role in ("author", "editor", "translator"):
+    for role in NAME_ROLES:
         for name in item.get(role, []):
             if name.get("literal", "").strip().lower() == "others":
                 name["literal"] = ET_AL.get(language, "et al.")
@@ -185,7 +185,7 @@ def as_exported(item: dict, language: str, for_gost: bool = True) -> None:
 _TYPED_LABEL = {"volume": re.compile(r"^\s*(?:т|том|vol|v|b)\.?\s*(?=[\dIVXLC])", re.I),
                 "issue": re.compile(r"^\s*(?:№|no|nr|n°|вып|iss)\.?\s*(?=[\dIVXLC])", re.I),
                 "page": re.compile(r"^\s*(?:с|стр|б|p|pp|s)\.?\s*(?=[\dIVXLC])", re.I)}
-_PAGE_COUNT = re.compile(r"^\s*(\d+)\s*(?:с|стр|б|p|pp|pages|S)\.?\s*$", re.I)
+PAGE_COUNT = re.compile(r"^\s*(\d+)\s*(?:(?:с|стр|б|p|pp|pages|S)\.?)?\s*$", re.I)  # "240", "240 с.": an extent
 _A_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
@@ -197,7 +197,7 @@ def hand_written(item: dict, fields: dict[str, str]) -> None:
     for field, label in _TYPED_LABEL.items():
         if isinstance(item.get(field), str):
             item[field] = label.sub("", item[field])
-    if isinstance(item.get("page"), str) and (count := _PAGE_COUNT.match(item["page"])):
+    if isinstance(item.get("page"), str) and (count := PAGE_COUNT.match(item["page"])):
         item["page"] = count.group(1)
     if not (item.get("issued") or {}).get("date-parts") and "literal" not in (item.get("issued") or {}):
         written = fields.get("date") or fields.get("year") or ""
@@ -219,10 +219,9 @@ _READERS = {"RIS": "ris", "EndNote XML": "endnotexml", "CSL JSON": "csljson", "C
 def convert_bibliography(source: Path, target: Path | None = None) -> Path:
     """A RIS, EndNote XML or CSL JSON/YAML file written as BibLaTeX by pandoc (`bib` command),
     atomically, beside it unless `target` says where; a format pandoc cannot read is an error."""
-    kind = not_bibtex(source) if source.is_file() else None
     if not source.is_file():
         raise UserError(f"no file {str(source)!r}", code="source.missing")
-    if kind is None:
+    if (kind := not_bibtex(source)) is None:
         raise UserError(f"{str(source)!r} is BibTeX already: list it under `bibliography:` in thesis.yaml",
                         source, code="source.bibliography")
     reader = _READERS.get(kind)
@@ -252,6 +251,12 @@ def not_bibtex(path: Path) -> str | None:
     if (kind := _OTHER_FORMATS.get(path.suffix.lower())) is not None:
         return kind
     try:
-        head = path.read_bytes()[:2048].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+        with path.open("rb") as file:
+            head = file.read(2048).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     except OSError:
         return None
+    if head.startswith("TY  - "):
+        return "RIS"
+    if head[:1] in "[{" and '"type"' in head:
+        return "CSL JSON"
+    return None

@@ -100,7 +100,7 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
     also headings that skip no level, from level 1; every standard, figures that are not PDF
     files. Typst would refuse the PDF without naming the line."""
     described = [s for s in standards if s.endswith("a") or s == "ua-1"]
-    named = " and ".join("PDF/" + s[:-1].upper() + s[-1] for s in described)  # PDF/A-2a and PDF/UA-1
+    named = _standard_names(described)
     found, level = _pdf_figures(document, thesis, standards), 0
     for node in ast.walk(document.blocks) if described else ():
         if node["t"] == "Image" and not ast.stringify(node["c"][1]).strip():
@@ -119,6 +119,11 @@ def accessibility(document: Document, thesis: Thesis, standards: list[str]) -> l
     return found
 
 
+def _standard_names(standards: list[str]) -> str:
+    """"PDF/A-2a and PDF/UA-1" for ["a-2a", "ua-1"]."""
+    return " and ".join("PDF/" + s[:-1].upper() + s[-1] for s in standards)
+
+
 def _pdf_figures(document: Document, thesis: Thesis, standards: list[str]) -> list[Diagnostic]:
     """A figure saved as PDF, which Typst does not embed in a PDF/A or PDF/UA file ("embedding
     PDFs is currently not supported in this export mode", with no line): said at its line."""
@@ -126,13 +131,21 @@ def _pdf_figures(document: Document, thesis: Thesis, standards: list[str]) -> li
     for node in document.index.get("Image", []) if standards else ():
         target = node["c"][2][0]
         file = image_file(target, thesis)
-        if isinstance(file, Path) and file.read_bytes()[:5] == b"%PDF-":
+        if isinstance(file, Path) and _head(file).startswith(b"%PDF-"):
             path, line = image_place(target, thesis)
-            standard = " and ".join("PDF/" + s[:-1].upper() + s[-1] for s in standards)
             found.append(Diagnostic("error", f"image {unquote(target)!r} is a PDF, which Typst does not embed in a "
-                                    f"{standard} file: save the figure as SVG (it stays a vector) or PNG", path, line,
-                                    "pdf.pdf-figure"))
+                                    f"{_standard_names(standards)} file: save the figure as SVG (it stays a vector) "
+                                    "or PNG", path, line, "pdf.pdf-figure"))
     return found
+
+
+def _head(path: Path) -> bytes:
+    """A file's first bytes, by which Typst tells an image's format (b"" if it cannot be read)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(512)
+    except OSError:
+        return b""
 
 
 # What Typst draws, by the file's first bytes (as Typst itself tells them apart, not by suffix)
@@ -145,11 +158,7 @@ _NOT_DRAWN = ((b"%!PS", "an EPS (PostScript) file"), (b"\xc5\xd0\xd3\xc6", "an E
 
 def _image_format_problem(path: Path) -> str | None:
     """Why Typst cannot draw the image file (None: it can, or it is text Typst reads as SVG)."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(512)
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror}"
+    head = _head(path)
     if any(head.startswith(magic) for magic, _ in _DRAWN) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return None
     for magic, what in _NOT_DRAWN:
@@ -163,10 +172,14 @@ def _image_format_problem(path: Path) -> str | None:
 def image_place(target: str, thesis: Thesis, blank: bool = False) -> tuple[str | None, int | None]:
     """The chapter and line of the image `target` (`blank`: first one written without a
     description, `![](…)`), by its whole name: 'a' is not found at 'a.png'."""
-    whole = "|".join(map(re.escape, sorted({target, unquote(target)})))
+    names = sorted({target, unquote(target)})
+    whole = "|".join(map(re.escape, names))
     named = rf"\(\s*(?:{whole}|<(?:{whole})>)(?=[\s)])"
-    return (thesis.locate(re.compile(rf"!\[\s*\]{named}")) if blank else None) or \
-        thesis.locate(re.compile(rf"\]{named}")) or thesis.locate(re.compile(rf"(?:{whole})(?![\w.-])")) or (None, None)
+    for pattern in ([rf"!\[\s*\]{named}"] if blank else []) + [rf"\]{named}", rf"(?:{whole})(?![\w.-])"]:
+        for name in names:  # a chapter that does not hold the name is not searched
+            if found := thesis.locate(re.compile(pattern), containing=name):
+                return found
+    return None, None
 
 
 def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
@@ -199,10 +212,9 @@ def image_file(target: str, thesis: Thesis) -> "Path | Diagnostic":
     outside = Path(name).is_absolute() or bool(existing) or not any(inside(root, c) for c in candidates)
     problem = "is outside the project" if outside else "does not exist"
     if not outside and not Path(name).suffix:  # LaTeX's habit: \includegraphics finds the suffix
-        named = [f"{name}{suffix}" for suffix in latex.IMAGE_SUFFIXES for c in candidates
-                 if (c.parent / f"{c.name}{suffix}").is_file() and inside(root, c.parent / f"{c.name}{suffix}")]
-        if named:
-            problem += f" ({named[0]} does: write the file's suffix)"
+        suffix = next((found for c in candidates if (found := latex.suffix_found(root, c))), None)
+        if suffix:
+            problem += f" ({name}{suffix} does: write the file's suffix)"
     return Diagnostic("error", f"image {name!r} {problem}", path, line,
                       "image.outside" if outside else "image.missing")
 
@@ -280,7 +292,8 @@ def heading_place(text: str, thesis: Thesis) -> tuple[str | None, int | None]:
     between = r"\W+"
     atx = re.compile(r"^#{1,6}[ \t]+\W*" + between.join(map(re.escape, words)), re.M)
     setext = re.compile(r"^\W*" + between.join(map(re.escape, words)) + r".*\n(?:=+|-+)[ \t]*$", re.M)
-    return thesis.locate(atx) or thesis.locate(setext) or thesis.locate(text[:40]) or (None, None)
+    return (thesis.locate(atx, containing=words[-1]) or thesis.locate(setext, containing=words[-1])
+            or thesis.locate(text[:40]) or (None, None))
 
 
 def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
@@ -301,6 +314,9 @@ def heading_typing(document: Document, thesis: Thesis) -> list[Diagnostic]:
     return found
 
 
+_TOC_MARKER = re.compile(r"^[ \t]*(\[toc\]|\[\[_?toc_?\]\]|\{\{toc\}\})[ \t]*$", re.M | re.I)
+
+
 def typed_contents(document: Document, thesis: Thesis) -> list[Diagnostic]:
     """A contents page typed in the text ("# МАЗМҰНЫ" and its entries, as a Word thesis
     converted by pandoc has it): the build makes the contents page itself, so say where."""
@@ -308,12 +324,11 @@ def typed_contents(document: Document, thesis: Thesis) -> list[Diagnostic]:
     from .transforms.structure import structural_kind, structural_names
     names = structural_names(thesis)
     found = []
-    for para in document.index.get("Para", []):  # Typora's, GitLab's, Obsidian plugins' contents markers
-        marker = ast.stringify(para["c"]).strip()
-        if marker.lower() in ("[toc]", "[[_toc_]]", "{{toc}}", "[[toc]]"):
-            path, line = thesis.locate(re.compile(rf"^[ \t]*{re.escape(marker)}[ \t]*$", re.M)) or (None, None)
-            found.append(Diagnostic("warning", f"{marker!r} is printed as text: the build makes the contents page "
-                                    "itself: delete it", path, line, "source.contents"))
+    for chapter in thesis.chapters:  # Typora's, GitLab's, Obsidian plugins' contents markers
+        for marker in _TOC_MARKER.finditer(chapter.text):
+            found.append(Diagnostic("warning", f"{marker.group(1)!r} is printed as text: the build makes the "
+                                    "contents page itself: delete it", display_path(chapter.path),
+                                    chapter.line_at(marker.start(1)), "source.contents"))
     for header in document.index.get("Header", []):
         if header["c"][0] == 1 and structural_kind(header, names) == "contents":
             text = ast.stringify(header["c"][2]).strip()
@@ -408,7 +423,7 @@ def quarto_cells(document: Document, thesis: Thesis) -> list[Diagnostic]:
                 "warning", f"code cell {match.group(0).strip()!r} is not run by this build, and Markdown reads it "
                 f"as text: save what it makes (a figure, a table) into the project and include that, or write "
                 f"'{fence}{language}' to print the code", display_path(chapter.path),
-                chapter.text.count("\n", 0, match.start()) + 1, "source.code-cell"))
+                chapter.line_at(match.start()), "source.code-cell"))
     return found
 
 
@@ -476,7 +491,7 @@ def wikilinks(document: Document | None, thesis: Thesis, cache: Path | None = No
         if "[[" not in chapter.text:
             continue
         for match in _WIKILINK.finditer(chapter.text):
-            line = chapter.text.count("\n", 0, match.start()) + 1
+            line = chapter.line_at(match.start())
             target, words = match.group(2).strip(), (match.group(3) or match.group(2)).strip()
             advice = (f"write ![caption]({target}) with the file's path in the project" if match.group(1) else
                       f"write the words themselves, or [{words}](#id) to a heading's {{#id}}")

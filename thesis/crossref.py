@@ -161,9 +161,14 @@ def is_reference(node: Node) -> bool:
     return node["t"] == "Span" and XREF in node["c"][0][1] and any(k == "keys" for k, _ in node["c"][0][2])
 
 
+def _written(key: str) -> str:
+    """A label's key as a regex for how it is written: "fig:x", or Quarto's "fig-x"."""
+    prefix, _, rest = key.partition(":")
+    return re.escape(prefix) + "[:-]" + re.escape(rest)
+
+
 def _place(thesis, key: str) -> tuple:
-    prefix, _, rest = key.partition(":")  # written "@fig:x", or Quarto's "@fig-x"
-    pattern = re.compile("@" + re.escape(prefix) + "[:-]" + re.escape(rest) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
+    pattern = re.compile("@" + _written(key) + r"(?![\w:.#$%&+?<>~/-]*[\w])")
     return thesis.locate(pattern) or (None, None)
 
 
@@ -179,9 +184,7 @@ def check(document, thesis) -> list:
         return []  # no references and no labels (the usual thesis): one look at the index, no walk
     for label, _ in labels(document.blocks):
         if label in defined:
-            prefix, _, rest = label.partition(":")
-            path, line = thesis.locate(re.compile(r"\{#" + re.escape(prefix) + "[:-]" + re.escape(rest) + r"[\s}]")) \
-                or (None, None)
+            path, line = thesis.locate(re.compile(r"\{#" + _written(label) + r"[\s}]")) or (None, None)
             found.append(Diagnostic("error", f"label {label!r} is defined twice", path, line, "xref.duplicate"))
         defined[label] = label
     defined.update((label, label) for label in _raw_equation_labels(document))

@@ -301,11 +301,11 @@ def _tokens(inlines: list, stack: tuple = ()) -> list[Token]:
             out += _tokens(_inner(node), stack + (node,))
         elif t in ("Space", "SoftBreak") or (t == "Str" and node["c"] == "\u00a0"):
             # a space, or the no-break space the build ties "С. 45" with (transforms.citations)
-            space = ast.Space() if t != "Str" else node
+            space, key = (node, "\u00a0") if t == "Str" else (ast.Space(), " ")
             if out and out[-1].stack == stack and not out[-1].key.endswith((" ", "\u00a0")) and out[-1].note is None:
-                out[-1] = Token(out[-1].key + (" " if t != "Str" else "\u00a0"), out[-1].nodes + [space], stack)
+                out[-1] = Token(out[-1].key + key, out[-1].nodes + [space], stack)
             else:
-                out.append(Token(" " if t != "Str" else "\u00a0", [space], stack))
+                out.append(Token(key, [space], stack))
         elif t == "Note":
             out.append(Token("\x00note", [node], stack, node))
         elif t == "Str" and (split := _TRAILING.match(node["c"])) and split.group(1) and split.group(2):

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import pandoc
+from . import bibmend, pandoc
 from .ast import walk
 from .files import hit, write_atomic
 
@@ -259,7 +259,7 @@ def _stands_for(name: str, alias: str, value: str) -> bool:
     if name == "urldate":
         return bool(re.search(r"(?i)accessed|дата обращения|қаралған", value))
     if name == "pagetotal":  # "240" or "240 с.", not a range of the pages cited
-        return bool(re.fullmatch(r"\s*\d+\s*(?:с|стр|б|p|pp|pages|S)?\.?\s*", value, re.I))
+        return bool(bibmend.PAGE_COUNT.match(value))
     return bool(value)
 
 

@@ -174,16 +174,17 @@ def _as_markdown_gives(blocks: list, cwd: Path) -> None:
                 image["c"][1] = copy.deepcopy(caption)
     for image in ast.find(blocks, {"Image"}):
         target = image["c"][2]
-        if not Path(target[0]).suffix:
-            found = [target[0] + suffix for suffix in IMAGE_SUFFIXES if _inside(cwd, target[0] + suffix)]
-            if len(found) == 1:
-                target[0] = found[0]
+        if not Path(target[0]).suffix and (suffix := suffix_found(cwd, cwd / target[0])):
+            target[0] += suffix
 
 
-def _inside(root: Path, name: str) -> bool:
-    """Whether the project file `name` exists (nothing outside the project is looked at)."""
-    path = (root / name).resolve()
-    return path.is_relative_to(root.resolve()) and path.is_file()
+def suffix_found(root: Path, path: Path) -> str | None:
+    """The one suffix (IMAGE_SUFFIXES) that makes `path` a file inside the project `root`, as
+    LaTeX's \\includegraphics finds it (None: no such file, or several); nothing outside the
+    project is looked at."""
+    found = [suffix for suffix in IMAGE_SUFFIXES
+             if (file := path.with_name(path.name + suffix).resolve()).is_relative_to(root.resolve()) and file.is_file()]
+    return found[0] if len(found) == 1 else None
 
 
 def _tight(block: dict) -> dict:

@@ -26,6 +26,10 @@ class Chapter:
     def name(self) -> str:
         return self.path.name
 
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of the character at `offset`."""
+        return self.text.count("\n", 0, offset) + 1
+
 
 def bibliography_paths(project: Project) -> list[Path]:
     """thesis.yaml's `bibliography` files, each inside the project and BibTeX (errors at their line)."""
@@ -40,13 +44,6 @@ def bibliography_paths(project: Project) -> list[Path]:
                             "instead", project.thesis_path, line, "source.bibliography")
         paths.append(path)
     return paths
-
-
-    if re.match(r"TY  - ", head):
-        return "RIS"
-    if head[:1] in "[{" and '"type"' in head:
-        return "CSL JSON"
-    return None
 
 
 def chapter_paths(project: Project) -> list[Path]:
@@ -140,8 +137,8 @@ def _check_block(chapter: Chapter, lines: list[str], start: int, end: int) -> li
 _METADATA_HOME = {
     **{key: f"set {home!r} in thesis.yaml" for key, home in (
         ("title", "title"), ("author", "author"), ("date", "year"), ("year", "year"), ("language", "language"),
-        ("keywords", "keywords"), ("supervisor", "supervisor"), ("university", "university"), ("institute", "university"), ("faculty", "faculty"),
-        ("department", "department"), ("city", "city"))},
+        ("keywords", "keywords"), ("supervisor", "supervisor"), ("university", "university"),
+        ("institute", "university"), ("faculty", "faculty"), ("department", "department"), ("city", "city"))},
     "abstract": "write it as a chapter headed '# Abstract' (or '# Реферат', '# Аңдатпа')",
     "toc": "the contents page is made by the profile",
     "lof": "write \\listoffigures where the list goes",

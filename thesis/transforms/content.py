@@ -25,22 +25,16 @@ def dangling_links(document: Document, thesis: Thesis) -> None:
     """A link to an id no element has (`[Кіріспе](#X2c65…)`: a Word contents page converted by
     pandoc, its links to Word's bookmarks) becomes its text: Typst refuses a link to a label
     the document lacks, and the DOCX's would go nowhere (the check stage warns at its line)."""
-    ids = element_ids(document.blocks)
+    internal = {link["c"][2][0][1:] for link in ast.find(document.blocks, {"Link"}) if link["c"][2][0].startswith("#")}
+    ids = element_ids(document.blocks) if internal else set()
+    if internal <= ids:
+        return  # the usual thesis: every internal link goes somewhere, nothing to rewrite
 
-    def dangling(item) -> bool:
-        return (type(item) is dict and item.get("t") == "Link" and item["c"][2][0].startswith("#")
-                and item["c"][2][0][1:] not in ids)
-
-    def mend(node) -> None:
-        if type(node) is list:
-            for i, item in enumerate(node):
-                if dangling(item):
-                    node[i] = {"t": "Span", "c": [["", [], []], item["c"][1]]}
-                mend(node[i])
-        elif type(node) is dict and type(node.get("c")) in (list, dict):
-            mend(node["c"])
-    if any(dangling(link) for link in ast.find(document.blocks, {"Link"})):
-        mend(document.blocks)
+    def as_text(node: dict) -> dict | None:
+        target = node["c"][2][0] if node["t"] == "Link" else ""
+        return {"t": "Span", "c": [["", [], []], node["c"][1]]} if target.startswith("#") and target[1:] not in ids \
+            else None
+    document.ast["blocks"] = ast.rewrite(document.blocks, as_text)
 
 
 def keep_language_only(document: Document, thesis: Thesis) -> None:

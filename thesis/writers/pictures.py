@@ -53,9 +53,7 @@ def pdf_pictures(parts: dict[str, bytes], cache: Path | None = None) -> dict[str
         out[png_name] = png_of(out.pop(name), ".pdf", cache)
         rels = rels.replace(f'Target="{name[len("word/"):]}"', f'Target="{png_name[len("word/"):]}"')
     out["word/_rels/document.xml.rels"] = rels.encode()
-    types = out["[Content_Types].xml"].decode()
-    if 'Extension="png"' not in types:
-        types = types.replace("</Types>", '<Default Extension="png" ContentType="image/png" /></Types>')
+    types = _with_png_type(out["[Content_Types].xml"].decode())
     if not any(name.endswith(".pdf") for name in out):
         types = re.sub(r'<Default Extension="pdf" [^>]*/>', "", types)
     out["[Content_Types].xml"] = types.encode()
@@ -83,8 +81,13 @@ def add_fallbacks(parts: dict[str, bytes], cache: Path | None = None) -> dict[st
         return {}
     document = _SVG_BLIP.sub(lambda m: f'<a:blip r:embed="{fallback.get(m["rid"], "")}"{m["attrs"]}>{m["inner"]}'
                              if m["rid"] in fallback else m.group(0), document)
-    types = parts["[Content_Types].xml"].decode()
-    if 'Extension="png"' not in types:
-        types = types.replace("</Types>", '<Default Extension="png" ContentType="image/png" /></Types>')
+    types = _with_png_type(parts["[Content_Types].xml"].decode())
     return {**changed, "word/document.xml": document.encode(), "word/_rels/document.xml.rels": rels.encode(),
             "[Content_Types].xml": types.encode()}
+
+
+def _with_png_type(types: str) -> str:
+    """[Content_Types].xml declaring PNG parts (once)."""
+    if 'Extension="png"' in types:
+        return types
+    return types.replace("</Types>", '<Default Extension="png" ContentType="image/png" /></Types>')
